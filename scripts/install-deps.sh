@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything dane needs to build, test, fuzz and benchmark on Debian 12.
+# Idempotent: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ clang-14 lld-14 meson ninja-build pkg-config clang-format
+  # crypto, X.509 and TLS
+  libbotan-2-dev
+  # tests
+  doctest-dev
+  # fuzzing and sanitizers for clang
+  libclang-rt-14-dev
+  # peers for benchmarks
+  libldns-dev libknot-dev libssl-dev
+  # real servers and tools for integration tests and fixtures
+  knot knot-dnsutils ldnsutils unbound openssl python3
+  # a Debian 13 chroot for the Botan 3 build
+  mmdebstrap
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
