@@ -20,9 +20,9 @@ namespace detail {
 // label (root excluded) when given. Returns the offset just past the name's bytes at
 // `offset` (after the first pointer, or after the root label).
 template <class OnLabel>
-constexpr result<std::size_t, wire_error> walk_wire_name(bytes_view message, std::size_t offset,
-                                                        bool allow_pointers,
-                                                        OnLabel&& on_label) noexcept {
+inline result<std::size_t, wire_error> walk_wire_name(bytes_view message, std::size_t offset,
+                                                      bool allow_pointers,
+                                                      OnLabel&& on_label) noexcept {
     const auto* p = reinterpret_cast<const std::uint8_t*>(message.data());
     const std::size_t size = message.size();
     std::size_t pos = offset;
@@ -59,8 +59,8 @@ struct ignore_labels {
 } // namespace detail
 
 // Checks the name at `offset` without copying it; returns the offset just past it.
-constexpr result<std::size_t, wire_error> skip_wire_name(bytes_view message, std::size_t offset,
-                                                        bool allow_pointers = true) noexcept {
+inline result<std::size_t, wire_error> skip_wire_name(bytes_view message, std::size_t offset,
+                                                      bool allow_pointers = true) noexcept {
     return detail::walk_wire_name(message, offset, allow_pointers, detail::ignore_labels{});
 }
 
