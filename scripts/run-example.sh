@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's first command: installs what is needed, builds the `dane` tool, and runs it
+# on a DNS message and a signed zone that ship in the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+if [ ! -f build-example/build.ninja ]; then
+  meson setup build-example --buildtype=release -Dtests=false -Dbenchmarks=disabled >/dev/null
+fi
+ninja -C build-example examples/dane >/dev/null
+dane=build-example/examples/dane
+
+show() {
+  printf '\n$ dane'
+  printf ' %s' "$@"
+  printf '\n'
+  "$dane" "$@"
+}
+
+# A signed answer from a real authoritative server (Knot DNS, see scripts/make-corpus.sh).
+show decode --hex examples/data/signed-answer.hex
+# A small zone signed with NSEC3, printed back record by record in canonical form.
+show zonefile examples/data/signed.zone
