@@ -47,6 +47,63 @@ inline std::size_t skip_checked_name(const std::uint8_t* p, std::size_t pos) noe
         pos += 1 + len;
     }
 }
+
+// Names that message_view::parse has already checked, by offset, with their expanded
+// length. Owner names are mostly pointers to the question name or to an earlier owner;
+// with these few slots each such pointer costs one lookup instead of a walk.
+struct checked_names {
+    static constexpr std::size_t slots = 16;
+    std::uint16_t offset[slots];
+    std::uint8_t length[slots];
+    std::size_t used = 0, next = 0;
+
+    std::size_t find(std::size_t at) const noexcept {
+        for (std::size_t i = 0; i < used; ++i)
+            if (offset[i] == at) return length[i];
+        return 0;
+    }
+    void add(std::size_t at, std::size_t len) noexcept {
+        offset[next] = static_cast<std::uint16_t>(at);
+        length[next] = static_cast<std::uint8_t>(len);
+        next = (next + 1) % slots;
+        if (used < slots) ++used;
+    }
+};
+
+// The same rules as walk_wire_name (wire_name.hpp), as one yes/no loop that reuses names
+// checked before. A name reached through a pointer is walked exactly as it would be from
+// its own start (the segment begins at the target either way), so a remembered name
+// stays valid; only the expanded length adds up. Returns the offset past the name, or 0
+// when the name is bad: the caller then asks walk_wire_name which error it is.
+inline std::size_t check_name_fast(const std::uint8_t* p, std::size_t size, std::size_t pos,
+                                   checked_names& known) noexcept {
+    const std::size_t start = pos;
+    std::size_t segment = pos, expanded = 1, end = 0;
+    for (;;) {
+        if (pos >= size) return 0;
+        const std::size_t len = p[pos];
+        if (len == 0) break;
+        if (len <= max_label_length) {
+            if (pos + 1 + len >= size) return 0;
+            expanded += 1 + len;
+            if (expanded > max_name_length) return 0;
+            pos += 1 + len;
+            continue;
+        }
+        if (len < 0xc0 || pos + 1 >= size) return 0;
+        const std::size_t target = (len & 0x3f) << 8 | p[pos + 1];
+        if (target >= segment) return 0; // forward, looping (and so out of bounds too)
+        if (!end) end = pos + 2;
+        if (std::size_t rest = known.find(target)) {
+            expanded += rest - 1;
+            if (expanded > max_name_length) return 0;
+            break;
+        }
+        pos = segment = target;
+    }
+    if (p[start] != 0 && p[start] < 0xc0) known.add(start, expanded);
+    return end ? end : pos + 1;
+}
 } // namespace detail
 
 // A name at some offset of a message, possibly ending in a compression pointer. Only the
@@ -261,8 +318,13 @@ public:
             m.counts_[s] = detail::load16(p + 4 + 2 * s);
 
         m.starts_[0] = pos;
+        detail::checked_names known;
+        auto check_name = [&](std::size_t at) -> result<std::size_t, wire_error> {
+            if (std::size_t end = detail::check_name_fast(p, size, at, known)) return end;
+            return skip_wire_name(wire, at); // the specific error
+        };
         for (std::size_t i = 0; i < m.counts_[0]; ++i) {
-            auto end = skip_wire_name(wire, pos);
+            auto end = check_name(pos);
             if (!end) return fail(end.error());
             pos = *end;
             if (size - pos < 4) return fail(wire_error(errc::truncated, pos));
@@ -273,7 +335,7 @@ public:
             m.starts_[s] = pos;
             for (std::size_t i = 0; i < m.counts_[s]; ++i) {
                 const std::size_t owner = pos;
-                auto end = skip_wire_name(wire, pos);
+                auto end = check_name(pos);
                 if (!end) return fail(end.error());
                 pos = *end;
                 if (size - pos < 10) return fail(wire_error(errc::truncated, pos));
