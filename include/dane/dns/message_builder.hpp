@@ -227,8 +227,9 @@ private:
     }
 
     // Writes `n`, ending in a pointer to an earlier copy of its longest suffix already in
-    // the message when `compress` is set, and remembers its new suffixes.
-    void write_name(name_view n, bool compress) {
+    // the message when `compress` is set, and remembers its new suffixes when `remember`
+    // is set (a name written in full may be a later pointer's target wherever it is).
+    void write_name(name_view n, bool compress, bool remember = true) {
         std::array<std::uint8_t, max_labels + 1> labels{};
         const std::size_t count = n.label_offsets(labels);
         const std::uint8_t* d = n.data();
@@ -249,7 +250,7 @@ private:
         for (std::size_t i = 0; i < k; ++i) {
             std::size_t at = buf_.size();
             // Pointers hold 14 bits of offset.
-            if (compress && at < 0x4000 && slots_used_ < compression_slots)
+            if (remember && at < 0x4000 && slots_used_ < compression_slots)
                 slots_[slots_used_++] = {static_cast<std::uint16_t>(at),
                                          static_cast<std::uint8_t>(n.size() - labels[i])};
             w().bytes(as_bytes(std::span(d + labels[i], 1u + d[labels[i]])));
@@ -288,6 +289,16 @@ private:
                 if (auto v = whole_name(rdata.subspan(2)); v && v->size() + 2 == rdata.size()) {
                     w().bytes(rdata.first(2));
                     write_name(*v, true);
+                    return;
+                }
+            }
+            break;
+        case rr_type::srv:
+            // RFC 2782: the target is never compressed, but later names may point to it.
+            if (rdata.size() > 6) {
+                if (auto v = whole_name(rdata.subspan(6)); v && v->size() + 6 == rdata.size()) {
+                    w().bytes(rdata.first(6));
+                    write_name(*v, false, true);
                     return;
                 }
             }
