@@ -184,7 +184,6 @@ enum class errc {
     key_too_large,             // an RSA modulus or exponent above the configured maximum
     bad_signature_format,      // a signature of the wrong length for its key
     signature_mismatch,        // a well-formed signature that does not verify
-    wrong_key_type,            // a private key used with another algorithm's operation
     backend_failure,           // the crypto library failed (no entropy, internal error)
 };
 
@@ -208,8 +207,6 @@ public:
             return "malformed signature";
         case errc::signature_mismatch:
             return "signature does not verify";
-        case errc::wrong_key_type:
-            return "key of the wrong type for this operation";
         case errc::backend_failure:
             return "crypto library failure";
         }
