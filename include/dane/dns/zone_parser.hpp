@@ -236,7 +236,8 @@ private:
 // Defaults follow RFC 1035 §5.1 as RFC 2308 §4 amends it:
 // - an entry that starts with a blank belongs to the previous record's owner;
 // - an omitted TTL is the $TTL in force; before any $TTL, the last TTL written out on a
-//   record (RFC 1035's rule, which BIND still applies then); with neither, errc::no_ttl;
+//   record (RFC 1035's rule, which BIND still applies then); with neither, errc::no_ttl
+//   (BIND would fall back to the SOA's MINIMUM there; RFC 2308 §4 retired that meaning);
 // - an omitted class is the previous record's class, IN for the first record;
 // - TTL and class may come in either order (RFC 1035 §5.1, RFC 3597 §5).
 class zone_parser {
@@ -425,8 +426,8 @@ private:
 // Every record of a zone, in file order.
 inline result<std::vector<record>, zone_error>
 parse_zone(std::string_view text, const name* origin = nullptr,
-           std::optional<std::uint32_t> default_ttl = std::nullopt) {
-    zone_parser p(text, origin, default_ttl);
+           std::optional<std::uint32_t> default_ttl = std::nullopt, zone_limits limits = {}) {
+    zone_parser p(text, origin, default_ttl, limits);
     std::vector<record> out;
     for (;;) {
         auto r = p.next();
