@@ -20,5 +20,6 @@ show() {
 
 # A signed answer from a real authoritative server (Knot DNS, see scripts/make-corpus.sh).
 show decode --hex examples/data/signed-answer.hex
-# A small zone signed with NSEC3, printed back record by record in canonical form.
-show zonefile examples/data/signed.zone
+# A small zone signed with NSEC3 (scripts/make-signed-zone.sh), printed back record by
+# record in canonical form.
+show zonefile tests/data/zones/example.net.nsec3.signed
