@@ -174,7 +174,11 @@ public:
         if (!w) return detail::not_proven(ede::dnssec_bogus, "no room for a wildcard");
         const nsec_record* wm = find_match(*w);
         if (!wm) {
-            auto r = detail::not_proven(ede::nsec_missing, "no NSEC record matches the wildcard");
+            auto r =
+                find_cover(*w)
+                    ? detail::not_proven(ede::dnssec_bogus,
+                                         "no data claimed for a name that does not exist")
+                    : detail::not_proven(ede::nsec_missing, "no NSEC record matches the wildcard");
             r.closest_encloser = ce;
             return r;
         }
