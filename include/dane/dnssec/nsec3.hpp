@@ -355,8 +355,12 @@ private:
         r.nsec3_digests = digests_;
         return r;
     }
+    // A proof abandoned half way: not to be cached. A failing backend (it could not make
+    // a SHA-1 hasher) is reported apart from a spent budget.
     denial_result cut() const {
-        auto r = detail::not_proven(ede::dnssec_bogus, "NSEC3 hash budget exhausted");
+        auto r =
+            detail::not_proven(ede::dnssec_bogus, hash_failed_ ? "NSEC3 hash computation failed"
+                                                               : "NSEC3 hash budget exhausted");
         r.cut_short = true;
         return r;
     }
@@ -371,7 +375,8 @@ private:
         return r;
     }
 
-    // Hashes a name, counting it against the budget; nullopt when the budget is spent.
+    // Hashes a name, counting it against the budget; nullopt when the budget is spent or
+    // the backend fails.
     std::optional<crypto::digest_value> hash(dns::name_view n) {
         for (const auto& c : cache_)
             if (c.name == n) return c.digest;
@@ -382,7 +387,10 @@ private:
         ++hashes_;
         digests_ += std::size_t{p.iterations} + 1;
         auto d = nsec3_hash(backend_, n, p.salt, p.iterations);
-        if (!d) return std::nullopt;
+        if (!d) {
+            hash_failed_ = true;
+            return std::nullopt;
+        }
         cache_.push_back({dns::name(n), *d});
         return *d;
     }
@@ -517,6 +525,7 @@ private:
     std::size_t unknown_algorithm_ = 0;
     bool mixed_ = false;
     bool too_many_ = false;
+    bool hash_failed_ = false;
     std::size_t hashes_ = 0;
     std::size_t digests_ = 0;
 };

@@ -83,12 +83,13 @@ struct denial_limits {
     // answer insecure, more than the second bogus, both with EDE 27 (RFC 9276 §3.2).
     std::uint16_t nsec3_iterations_insecure = 100;
     std::uint16_t nsec3_iterations_bogus = 500;
-    // NSEC3 name hashes (each costs iterations + 1 SHA-1 computations) per answer. A single
-    // proof needs at most a few (QNAME, the ancestors from the zone apex down to the
-    // closest encloser, the next closer name and the wildcard), so 128 covers any proof for
-    // a name of up to 127 labels, while bounding an answer to 128 × 101 SHA-1 computations
-    // whatever the QNAME depth (CVE-2023-50868). Passing several proofs of one answer (a
-    // CNAME chain) through one nsec3_budget bounds the answer as a whole.
+    // NSEC3 name hashes (each costs iterations + 1 SHA-1 computations) per answer. A proof
+    // hashes QNAME, the ancestors from the zone apex down to the next closer name, and the
+    // wildcard: at most the number of labels of QNAME below the zone plus three, so 128
+    // lets any proof for a name up to 125 labels below its zone complete, while bounding an
+    // answer to 128 × 101 SHA-1 computations whatever the QNAME depth and however many
+    // proofs it asks for (CVE-2023-50868), as long as all proofs of one answer (a CNAME
+    // chain, a referral) share one nsec3_budget.
     std::size_t nsec3_hash_budget = 128;
     // NSEC or NSEC3 records looked at per proof. A proof needs at most three (RFC 5155
     // §7.2: closest encloser, next closer, wildcard; RFC 4035 §3.1.3: two); the rest of
