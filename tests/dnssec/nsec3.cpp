@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -450,4 +453,83 @@ TEST_CASE("NSEC3 responses through the common front choose NSEC3") {
     r = prove_denial(backend(), dn("host.example."), dns::rr_type::mx, dns::rcode::noerror, ex,
                      mixed, budget);
     check_proven(r, proof::nodata);
+}
+
+namespace {
+std::vector<dns::record> signed_zone(std::string_view file) {
+    const char* root = std::getenv("DANE_SOURCE_ROOT");
+    std::string path = std::string(root ? root : ".") + "/tests/data/zones/" + std::string(file);
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return zone(text.str(), "example.net.");
+}
+} // namespace
+
+TEST_CASE("the zone signed by ldns-signzone: every NSEC3 owner is the hash of a name") {
+    auto rrs = signed_zone("example.net.nsec3.signed");
+    std::vector<std::string> owners;
+    for (const auto& r : rrs)
+        if (r.type == dns::rr_type::nsec3)
+            owners.emplace_back(dns::name_view(r.owner).first_label());
+    std::sort(owners.begin(), owners.end());
+    // The names of the zone, with its two empty non-terminals (RFC 5155 §7.1).
+    std::vector<std::string> expected;
+    for (auto n : {"example.net.", "_tls.example.net.", "_smtp._tls.example.net.",
+                   "mail.example.net.", "_tcp.mail.example.net.", "_25._tcp.mail.example.net.",
+                   "ns1.example.net.", "www.example.net."})
+        expected.push_back(nsec3_hash_text(backend(), dn(n), {}, 0).value());
+    std::sort(expected.begin(), expected.end());
+    CHECK(owners == expected);
+}
+
+TEST_CASE("the zone signed by ldns-signzone: proofs with NSEC and with NSEC3") {
+    const auto zone_name = dn("example.net.");
+    for (std::string_view file : {"example.net.nsec.signed", "example.net.nsec3.signed"}) {
+        CAPTURE(file);
+        // The whole zone stands in for the authority section: the proofs pick what they
+        // need from the NSEC or NSEC3 records and ignore the rest.
+        auto rrs = signed_zone(file);
+        auto run = [&](std::string_view q, dns::rr_type t, dns::rcode rc) {
+            nsec3_budget budget;
+            return prove_denial(backend(), dn(q), t, rc, zone_name, rrs, budget);
+        };
+        check_proven(run("nosuch.example.net.", dns::rr_type::a, dns::rcode::nxdomain),
+                     proof::nxdomain);
+        auto r = run("a.b.mail.example.net.", dns::rr_type::a, dns::rcode::nxdomain);
+        check_proven(r, proof::nxdomain);
+        CHECK(r.closest_encloser == dn("mail.example.net."));
+        check_proven(run("mail.example.net.", dns::rr_type::txt, dns::rcode::noerror),
+                     proof::nodata);
+        check_proven(run("_tls.example.net.", dns::rr_type::txt, dns::rcode::noerror),
+                     proof::nodata); // an empty non-terminal
+        check_proven(run("_tcp.mail.example.net.", dns::rr_type::tlsa, dns::rcode::noerror),
+                     proof::nodata);
+        check_proven(run("example.net.", dns::rr_type::aaaa, dns::rcode::noerror), proof::nodata);
+        // Wrong claims.
+        CHECK(run("mail.example.net.", dns::rr_type::a, dns::rcode::noerror).proven ==
+              proof::nothing);
+        CHECK(run("www.example.net.", dns::rr_type::a, dns::rcode::noerror).proven ==
+              proof::nothing); // CNAME in the bitmap
+        CHECK(run("mail.example.net.", dns::rr_type::a, dns::rcode::nxdomain).proven ==
+              proof::nothing);
+        CHECK(run("_tls.example.net.", dns::rr_type::txt, dns::rcode::nxdomain).proven ==
+              proof::nothing);
+        CHECK(run("nosuch.example.net.", dns::rr_type::a, dns::rcode::noerror).proven ==
+              proof::nothing);
+        // A wildcard answer: the records show only that no closer name exists; that the
+        // wildcard itself exists is shown by the answer's own signature, which the
+        // validator checks.
+        nsec3_budget budget;
+        r = prove_wildcard_answer(backend(), dn("x.nosuch.example.net."), 2, zone_name, rrs,
+                                  budget);
+        CHECK(r.proven == proof::wildcard_answer);
+        // An answer said to come from *.mail.example.net, for a name below an existing one.
+        r = prove_wildcard_answer(backend(), dn("x.mail.example.net."), 3, zone_name, rrs, budget);
+        CHECK(r.proven == proof::wildcard_answer);
+        r = prove_wildcard_answer(backend(), dn("x._25._tcp.mail.example.net."), 2, zone_name, rrs,
+                                  budget);
+        CHECK(r.proven == proof::nothing); // mail.example.net exists, closer than *.example.net
+    }
 }
