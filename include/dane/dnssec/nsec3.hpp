@@ -186,11 +186,14 @@ constexpr iterations_class classify_nsec3_iterations(std::uint16_t iterations,
 // - more iterations than the limits: insecure or bogus with EDE 27 (RFC 9276 §3.2).
 //
 // The closest encloser proof (§8.3) walks from the zone apex down towards QNAME, not
-// from QNAME up: it stops at the first name that an NSEC3 covers, so the number of hashes
-// is bounded by the depth of the closest encloser below the apex (which the zone's own
-// records must vouch for, one matching NSEC3 per level), not by the number of labels an
-// attacker puts in QNAME. Every hash is counted against the answer's nsec3_budget; when it
-// runs out the proof stops, not secure and marked cut_short.
+// from QNAME up, and stops at the first name that an NSEC3 covers: in a well-formed
+// response that is the next closer name, so the work follows the depth of the closest
+// encloser below the apex, not the number of labels an attacker puts in QNAME. Records
+// that neither match nor cover the ancestors let the walk go on down to QNAME, so what
+// bounds the work in the end is the iteration limit, applied before any hashing, and the
+// answer's nsec3_budget, against which every hash counts (CVE-2023-50868): when it runs
+// out the proof stops, bogus and marked cut_short. Hashes are cached per prover, so
+// asking one prover several questions hashes each name once.
 template <nsec3_hasher_source Backend>
 class nsec3_prover {
 public:
