@@ -263,3 +263,25 @@ TEST_CASE("NSEC responses through the common front") {
     CHECK(to_string(proof::wildcard_nodata) == "wildcard-nodata");
     CHECK(to_string(proof::no_ds_opt_out) == "no-ds-opt-out");
 }
+
+TEST_CASE("RFC 6840 §4.2: no data for ANY means no RRsets at all") {
+    // ns1.example has A: no data for ANY is false.
+    check_nothing(nodata("ns1.example.", dns::rr_type::any, ns1()), ede::dnssec_bogus);
+    // A name with only its NSEC and RRSIG (an empty non-terminal in NSEC3 terms).
+    auto bare = zone("bare.example. NSEC ns1.example. RRSIG NSEC");
+    check_proven(nodata("bare.example.", dns::rr_type::any, bare), proof::nodata);
+    // The wildcard's types answer ANY too.
+    check_nothing(nodata("a.z.w.example.", dns::rr_type::any, concat({xyw(), wild()})),
+                  ede::dnssec_bogus);
+    auto bits = parse_nsec(bare.front()).value().types;
+    CHECK_FALSE(bitmap_answers(bits, dns::rr_type::any));
+    CHECK(bitmap_answers(parse_nsec(ns1().front()).value().types, dns::rr_type::any));
+    CHECK(bitmap_answers(parse_nsec(ns1().front()).value().types, dns::rr_type::a));
+    CHECK_FALSE(bitmap_answers(parse_nsec(ns1().front()).value().types, dns::rr_type::mx));
+    // Types in higher windows.
+    auto high = parse_nsec(zone("h.example. NSEC i.example. RRSIG NSEC TYPE1234").front()).value();
+    CHECK(bitmap_has(high.types, static_cast<dns::rr_type>(1234)));
+    CHECK(bitmap_answers(high.types, dns::rr_type::any));
+    CHECK_FALSE(bitmap_has(high.types, static_cast<dns::rr_type>(1235)));
+    CHECK_FALSE(bitmap_has(high.types, dns::rr_type::caa));
+}

@@ -159,7 +159,7 @@ public:
             return detail::not_proven(ede::dnssec_bogus,
                                       "DS denied by the child zone instead of the parent");
         if (const nsec_record* m = find_match(qname))
-            return detail::matched_nodata([&](dns::rr_type t) { return m->has(t); }, qtype);
+            return detail::matched_nodata(m->types, qtype);
         const nsec_record* c = find_cover(qname);
         if (!c)
             return detail::not_proven(ede::nsec_missing, "no NSEC record matches or covers QNAME");
@@ -182,7 +182,7 @@ public:
             r.closest_encloser = ce;
             return r;
         }
-        if (wm->has(qtype))
+        if (bitmap_answers(wm->types, qtype))
             return detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has QTYPE");
         if (wm->has(dns::rr_type::cname))
             return detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has CNAME");

@@ -452,7 +452,7 @@ private:
     }
 
     denial_result matched_nodata(const nsec3_record& m, dns::rr_type qtype) const {
-        return detail::matched_nodata([&](dns::rr_type t) { return m.has(t); }, qtype);
+        return detail::matched_nodata(m.types, qtype);
     }
 
     // The part of the name-error and no-data proofs that starts with the closest encloser;
@@ -492,7 +492,7 @@ private:
             // §8.7: the wildcard exists; for a name error it should have been expanded.
             if (!qtype)
                 return with_ce(detail::not_proven(ede::dnssec_bogus, "the wildcard exists"));
-            if (wm->has(*qtype))
+            if (bitmap_answers(wm->types, *qtype))
                 return with_ce(
                     detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has QTYPE"));
             if (wm->has(dns::rr_type::cname))

@@ -153,27 +153,6 @@ inline denial_result not_proven(ede code, std::string_view text) {
     return r;
 }
 
-// The checks on a record (NSEC or NSEC3) whose owner is QNAME, for a no-data answer
-// (RFC 4035 §5.4, RFC 5155 §8.5, §8.6, §8.9, RFC 6840 §4.1, §4.3, §4.4). `has` says
-// whether the record's bitmap holds a type.
-template <class Has>
-denial_result matched_nodata(const Has& has, dns::rr_type qtype) {
-    if (has(qtype)) return not_proven(ede::dnssec_bogus, "the type bitmap has QTYPE");
-    // RFC 6840 §4.3: a stripped CNAME must not pass as no data.
-    if (has(dns::rr_type::cname)) return not_proven(ede::dnssec_bogus, "the type bitmap has CNAME");
-    // NS without SOA: the record is the parent's side of a zone cut.
-    const bool delegation = has(dns::rr_type::ns) && !has(dns::rr_type::soa);
-    // RFC 5155 §8.9 and RFC 6840 §4.4: NS present, DS and SOA absent proves an unsigned
-    // delegation; without NS it only shows that this name has no DS.
-    if (qtype == dns::rr_type::ds) return proven_secure(delegation ? proof::no_ds : proof::nodata);
-    // RFC 6840 §4.1: "Ancestor delegation NSEC or NSEC3 RRs MUST NOT be used to assume
-    // nonexistence of any RRs below that zone cut, which include all RRs at that
-    // (original) owner name other than DS RRs".
-    if (delegation)
-        return not_proven(ede::dnssec_bogus, "denial from the parent side of a delegation");
-    return proven_secure(proof::nodata);
-}
-
 } // namespace detail
 
 // A type bitmap in RFC 4034 §4.1.2 wire form (as in NSEC and NSEC3 RDATA), already checked
@@ -193,5 +172,53 @@ inline bool bitmap_has(bytes_view bitmap, dns::rr_type type) noexcept {
     }
     return false;
 }
+
+// Whether a name with this type bitmap has data that answers QTYPE: the type itself, or
+// for QTYPE ANY any type but NSEC, NSEC3 and RRSIG, which only the denial record itself
+// brings along (RFC 6840 §4.2: no data for ANY means no RRsets at all).
+inline bool bitmap_answers(bytes_view bitmap, dns::rr_type qtype) noexcept {
+    if (qtype != dns::rr_type::any) return bitmap_has(bitmap, qtype);
+    std::size_t pos = 0;
+    while (pos + 2 <= bitmap.size()) {
+        const unsigned w = std::to_integer<unsigned>(bitmap[pos]);
+        const std::size_t len = std::to_integer<std::size_t>(bitmap[pos + 1]);
+        if (pos + 2 + len > bitmap.size()) return false;
+        for (std::size_t i = 0; i < len; ++i) {
+            unsigned bits = std::to_integer<unsigned>(bitmap[pos + 2 + i]);
+            for (unsigned bit = 0; bit < 8; ++bit) {
+                if (!(bits & (0x80u >> bit))) continue;
+                const auto t = static_cast<dns::rr_type>(w << 8 | (i * 8 + bit));
+                if (t != dns::rr_type::nsec && t != dns::rr_type::nsec3 && t != dns::rr_type::rrsig)
+                    return true;
+            }
+        }
+        pos += 2 + len;
+    }
+    return false;
+}
+
+namespace detail {
+// The checks on a record (NSEC or NSEC3) whose owner is QNAME, for a no-data answer
+// (RFC 4035 §5.4, RFC 5155 §8.5, §8.6, §8.9, RFC 6840 §4.1, §4.3, §4.4). `bitmap` is the
+// record's type bitmap.
+inline denial_result matched_nodata(bytes_view bitmap, dns::rr_type qtype) {
+    auto has = [&](dns::rr_type t) { return bitmap_has(bitmap, t); };
+    if (bitmap_answers(bitmap, qtype))
+        return not_proven(ede::dnssec_bogus, "the type bitmap has QTYPE");
+    // RFC 6840 §4.3: a stripped CNAME must not pass as no data.
+    if (has(dns::rr_type::cname)) return not_proven(ede::dnssec_bogus, "the type bitmap has CNAME");
+    // NS without SOA: the record is the parent's side of a zone cut.
+    const bool delegation = has(dns::rr_type::ns) && !has(dns::rr_type::soa);
+    // RFC 5155 §8.9 and RFC 6840 §4.4: NS present, DS and SOA absent proves an unsigned
+    // delegation; without NS it only shows that this name has no DS.
+    if (qtype == dns::rr_type::ds) return proven_secure(delegation ? proof::no_ds : proof::nodata);
+    // RFC 6840 §4.1: "Ancestor delegation NSEC or NSEC3 RRs MUST NOT be used to assume
+    // nonexistence of any RRs below that zone cut, which include all RRs at that
+    // (original) owner name other than DS RRs".
+    if (delegation)
+        return not_proven(ede::dnssec_bogus, "denial from the parent side of a delegation");
+    return proven_secure(proof::nodata);
+}
+} // namespace detail
 
 } // namespace dane::dnssec
