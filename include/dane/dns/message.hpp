@@ -365,6 +365,9 @@ public:
         return m;
     }
 
+    // The view would outlive a temporary buffer: keep the buffer in a variable.
+    static result<message_view, wire_error> parse(byte_buffer&&) = delete;
+
     bytes_view wire() const noexcept { return wire_; }
     std::size_t size() const noexcept { return wire_.size(); }
 
