@@ -49,8 +49,9 @@ void check_text(std::string_view text) {
         auto again = record::from_rdata(wire);
         FUZZ_CHECK(again.has_value());
         FUZZ_CHECK(*again == r);
-        if (e.owner) {
-            // A record line with an owner prints back with that owner.
+        // A record line with an owner prints back with that owner, unless the owner prints
+        // with a leading '#', which parse_line takes for a comment (documented there).
+        if (e.owner && e.owner->to_string().front() != '#') {
             auto line = zone_line(*e.owner, r);
             auto reparsed = parse_line(line);
             FUZZ_CHECK(reparsed.has_value() && *reparsed && (*reparsed)->rr == r);

@@ -269,7 +269,8 @@ struct entry {
     record rr;
 };
 
-// Parses a line; nullopt for a blank line or a comment (';' or '#' first).
+// Parses a line; nullopt for a blank line or a comment (';' or '#' first). An owner name
+// whose first character is '#' must therefore be written escaped ("\#owner").
 inline result<std::optional<entry>> parse_line(std::string_view line) {
     auto f = detail::split_fields(line);
     if (f.empty() || f[0].front() == '#') return std::optional<entry>{};
