@@ -385,6 +385,19 @@ TEST_CASE("OpenSSL's DANE and tlsa::verify agree (generic profile)") {
     n = run_scenario(dir, {"Ed25519 wildcard leaf+root", {&eleaf, &eroot}}, ed);
     CHECK(n == static_cast<int>(ed.size()));
 
+    // A self-signed leaf: DANE-TA never matches at depth 0, but a "2 1 0" key that signed
+    // the leaf is an anchor (OpenSSL reports "signed the certificate at depth 0").
+    auto self = p.self_signed("self", p.key(key_kind::ecdsa, 26), lo);
+    std::vector<dane_case> self_signed{
+        {"2 0 1 itself", {rec(self, 2, 0, 1)}},
+        {"2 0 0 itself", {rec(self, 2, 0, 0)}},
+        {"2 1 0 its key", {rec(self, 2, 1, 0)}},
+        {"2 1 0 its key, wrong name", {rec(self, 2, 1, 0)}, "www.example.org"},
+        {"3 0 1 itself", {rec(self, 3, 0, 1)}},
+    };
+    n = run_scenario(dir, {"ECDSA self-signed leaf", {&self}}, self_signed);
+    CHECK(n == static_cast<int>(self_signed.size()));
+
     // An expired leaf and an expired intermediate.
     cert_options old = lo;
     old.not_before = now - std::chrono::seconds{3 * 365 * 86400};
