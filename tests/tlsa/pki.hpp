@@ -151,13 +151,9 @@ private:
         return Botan::X509_Time(std::chrono::system_clock::time_point(t));
     }
     static std::string hash_for(const Botan::Private_Key& k) {
-        // Ed25519 signs the message itself; Botan 3 wants "Pure", Botan 2 a hash name it
-        // then ignores.
-#if BOTAN_VERSION_MAJOR >= 3
-        if (k.algo_name() == "Ed25519") return "Pure";
-#else
+        // Ed25519 signs the message itself; both Botan 2 and 3 accept SHA-512 as the
+        // "hash" for it (and sign Pure).
         if (k.algo_name() == "Ed25519") return "SHA-512";
-#endif
         return "SHA-256";
     }
     Botan::X509_Cert_Options make_options(const std::string& cn, const cert_options& o) {

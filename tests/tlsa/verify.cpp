@@ -449,6 +449,11 @@ TEST_CASE("path checks: signatures, CA flags, key usage") {
     v = run({rec(h.root, 2, 0, 1)}, {&client_leaf, &h.inter, &h.root}, o);
     CHECK(v.failure == rpt_result::certificate_not_trusted);
     CHECK(v.reason == "invalid-key-usage at depth 0");
+    // The same with an intermediate anchor: the checks below the anchor all still apply.
+    v = run({rec(h.inter, 2, 0, 1)}, {&client_leaf, &h.inter, &h.root}, o);
+    CHECK(v.reason == "invalid-key-usage at depth 0");
+    v = run({rec(h.inter, 2, 0, 1)}, {&bad, &h.inter}, o);
+    CHECK(v.reason == "bad-signature at depth 0");
     // Path length: the root allows no intermediate below it.
     cert_options tight;
     tight.path_limit = 0;

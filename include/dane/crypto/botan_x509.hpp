@@ -1,7 +1,7 @@
 // The Botan implementation of crypto::x509_backend (x509.hpp), for Botan 2.19 and 3.x.
 // Certificates are parsed once into Botan's X509_Certificate and shared by pointer; path
-// checks run Botan's PKIX::check_chain and then set aside what does not apply to a trust
-// anchor that DNS (DANE-TA, RFC 7671 §5.2) or the caller (PKIX) vouches for.
+// checks follow RFC 5280 §6.1 with Botan's accessors and extension validators, for a
+// trust anchor that DNS (DANE-TA, RFC 7671 §5.2) or the caller (PKIX) vouches for.
 //
 // Every Botan call is wrapped: no Botan exception leaves this header. Version differences
 // are marked with BOTAN_VERSION_MAJOR.
@@ -11,6 +11,7 @@
 
 #include <botan/hash.h>
 #include <botan/pk_keys.h>
+#include <botan/x509_ext.h>
 #include <botan/x509_key.h>
 #include <botan/x509cert.h>
 #include <botan/x509path.h>
@@ -40,27 +41,6 @@ inline bytes_view x509_bytes(const std::vector<std::uint8_t>& v) noexcept {
 inline std::chrono::sys_seconds x509_time(const Botan::X509_Time& t) {
     return std::chrono::sys_seconds{
         std::chrono::seconds{static_cast<std::int64_t>(t.time_since_epoch())}};
-}
-
-// Certificate status codes about the top certificate's own issuer. The top certificate is
-// the trust anchor, so these say nothing: a DANE-TA(2) anchor need not be self-signed
-// (RFC 7671 §5.2.2 names intermediates), and a bare-key anchor has no issuer at all.
-inline bool about_own_issuer(Botan::Certificate_Status_Code c) noexcept {
-    using C = Botan::Certificate_Status_Code;
-    switch (c) {
-    case C::CHAIN_LACKS_TRUST_ROOT:
-    case C::CHAIN_NAME_MISMATCH:
-    case C::SIGNATURE_ERROR:
-    case C::SIGNATURE_ALGO_UNKNOWN:
-    case C::SIGNATURE_ALGO_BAD_PARAMS:
-    case C::SIGNATURE_METHOD_TOO_WEAK:
-    case C::UNTRUSTED_HASH:
-    case C::CA_CERT_NOT_FOR_CERT_ISSUER:
-    case C::CERT_PUBKEY_INVALID:
-        return true;
-    default:
-        return false;
-    }
 }
 
 inline path_error classify(Botan::Certificate_Status_Code c) noexcept {
@@ -97,6 +77,37 @@ inline path_error classify(Botan::Certificate_Status_Code c) noexcept {
     default:
         return path_error::other;
     }
+}
+
+// An extendedKeyUsage extension, when present, must allow serverAuth or any purpose
+// (RFC 5280 §4.2.1.12), checked on the OIDs so that it does not depend on Botan's names.
+inline bool eku_allows_server(const Botan::X509_Certificate& c) {
+    const auto& eku = c.extended_key_usage();
+    if (eku.empty()) return true;
+    for (const auto& oid : eku) {
+        auto s = oid.to_string();
+        if (s == "1.3.6.1.5.5.7.3.1" || s == "2.5.29.37.0") return true;
+    }
+    return false;
+}
+
+// Signatures over MD5 or SHA-1 are refused, as OpenSSL's security level 1 and up do.
+inline bool weak_hash(const Botan::X509_Certificate& c) {
+#if BOTAN_VERSION_MAJOR >= 3
+    auto oid = c.signature_algorithm().oid().to_string();
+#else
+    auto oid = c.signature_algorithm().get_oid().to_string();
+#endif
+    static constexpr const char* weak[] = {
+        "1.2.840.113549.1.1.4", // md5WithRSAEncryption
+        "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
+        "1.2.840.10045.4.1",    // ecdsa-with-SHA1
+        "1.2.840.10040.4.3",    // dsa-with-sha1
+        "1.3.14.3.2.29",        // sha1WithRSASignature (OIW)
+    };
+    for (const char* w : weak)
+        if (oid == w) return true;
+    return false;
 }
 
 // Which problem to report when a path has several: structural ones first, since a chain
@@ -246,60 +257,127 @@ public:
         }
     }
 
+    // RFC 5280 §6.1 for path[0..top] with path[top] (or `anchor_key`) as trust anchor.
+    //
+    // Not PKIX::check_chain: it checks the top certificate against its own key, which for
+    // a DANE-TA(2) intermediate fails, and Botan 3 then returns before the other checks;
+    // it also loads every issuer key twice over. So the steps are spelled out here with
+    // Botan's certificate accessors, and Botan's own extension validators (name
+    // constraints, unknown critical extensions) run as check_chain runs them.
     path_check check_path(std::span<const certificate* const> path, const public_key* anchor_key,
                           const path_options& opt) const noexcept {
         if (path.empty()) return {path_error::malformed, 0, "empty path"};
+        using code = Botan::Certificate_Status_Code;
+        path_check worst;
+        // Reports the most severe problem, the one nearest the leaf among equals.
+        auto note = [&](path_error e, std::size_t depth, std::string what) {
+            if (detail::severity(e) > detail::severity(worst.error))
+                worst = {e, depth, std::move(what)};
+        };
         try {
-            auto ref = std::chrono::system_clock::time_point(opt.now);
-            auto usage = opt.server_auth ? Botan::Usage_Type::TLS_SERVER_AUTH
-                                         : Botan::Usage_Type::UNSPECIFIED;
+            const std::size_t top = path.size() - 1;
+            auto cert = [&](std::size_t i) -> const Botan::X509_Certificate& {
+                return path[i]->p->cert;
+            };
+
+            // Signatures, issuer names, CA flags and key strength, each issuer key loaded
+            // once (RFC 5280 §6.1.3 (a), §6.1.4 (k) and (n)).
+            for (std::size_t i = 0; i < top; ++i) {
+                const auto& subject = cert(i);
+                const auto& issuer = cert(i + 1);
+                if (!(subject.issuer_dn() == issuer.subject_dn()))
+                    note(path_error::broken_chain, i, "issuer name mismatch");
+                if (!issuer.is_CA_cert()) note(path_error::issuer_not_ca, i, "issuer is not a CA");
+#if BOTAN_VERSION_MAJOR >= 3
+                if (!issuer.allowed_usage(Botan::Key_Constraints::KeyCertSign))
+                    note(path_error::issuer_not_ca, i, "issuer key usage lacks keyCertSign");
+                std::unique_ptr<Botan::Public_Key> key = issuer.subject_public_key();
+#else
+                if (!issuer.allowed_usage(Botan::Key_Constraints::KEY_CERT_SIGN))
+                    note(path_error::issuer_not_ca, i, "issuer key usage lacks keyCertSign");
+                std::unique_ptr<Botan::Public_Key> key = issuer.load_subject_public_key();
+#endif
+                if (!key) {
+                    note(path_error::bad_signature, i, "issuer public key unusable");
+                    continue;
+                }
+                if (key->estimated_strength() < config_.minimum_key_strength)
+                    note(path_error::weak_crypto, i, "issuer key too weak");
+                if (!subject.check_signature(*key)) {
+                    note(path_error::bad_signature, i, "signature does not verify");
+                    continue;
+                }
+                if (detail::weak_hash(subject))
+                    note(path_error::weak_crypto, i, "signature hash too weak");
+            }
+            if (anchor_key && !signed_by(*path[top], *anchor_key))
+                note(path_error::bad_signature, top, "not signed by the trust anchor key");
+
+            // The leaf: TLS server authentication (RFC 5280 §4.2.1.3, §4.2.1.12), and no
+            // keyCertSign without cA (§4.2.1.9).
+            if (opt.server_auth && (!cert(0).allowed_usage(Botan::Usage_Type::TLS_SERVER_AUTH) ||
+                                    !detail::eku_allows_server(cert(0))))
+                note(path_error::bad_usage, 0, "not for TLS server authentication");
+#if BOTAN_VERSION_MAJOR >= 3
+            if (cert(0).has_constraints(Botan::Key_Constraints::KeyCertSign) &&
+                !cert(0).is_CA_cert())
+#else
+            if (cert(0).has_constraints(Botan::Key_Constraints::KEY_CERT_SIGN) &&
+                !cert(0).is_CA_cert())
+#endif
+                note(path_error::bad_usage, 0, "keyCertSign without cA");
+
+            // Dates. Like OpenSSL 3 (internal_verify), the anchor's own dates count only
+            // when it is self-issued (a root); a DANE-TA(2) intermediate is trusted as it
+            // stands, as RFC 5280 §6.1.1 (d) treats trust anchors.
+            for (std::size_t i = 0; i <= top; ++i) {
+                if (i == top && !is_self_issued(*path[i])) continue;
+                auto [nb, na] = summary_times(*path[i]);
+                if (opt.now < nb)
+                    note(path_error::not_yet_valid, i, "certificate is not yet valid");
+                else if (opt.now > na)
+                    note(path_error::expired, i, "certificate has expired");
+            }
+
+            // Extensions, with Botan's validators: name constraints (§6.1.4 (g)), unknown
+            // critical extensions (§6.1.4 (o)).
+            Botan::CertificatePathStatusCodes status(path.size());
 #if BOTAN_VERSION_MAJOR >= 3
             std::vector<Botan::X509_Certificate> certs;
             for (const auto* c : path)
                 certs.push_back(c->p->cert);
-            Botan::Path_Validation_Restrictions restrictions(false, config_.minimum_key_strength);
-            auto status = Botan::PKIX::check_chain(certs, ref, "", usage, restrictions);
 #else
             std::vector<std::shared_ptr<const Botan::X509_Certificate>> certs;
             for (const auto* c : path)
                 certs.push_back(std::shared_ptr<const Botan::X509_Certificate>(c->p, &c->p->cert));
-            Botan::Path_Validation_Restrictions restrictions(false, config_.minimum_key_strength);
-            auto status =
-                Botan::PKIX::check_chain(certs, ref, "", usage, restrictions.minimum_key_strength(),
-                                         restrictions.trusted_hashes());
 #endif
-            path_check worst;
-            // Reports the most severe problem, the one nearest the leaf among equals.
-            auto note = [&](path_error e, std::size_t depth, std::string what) {
-                if (detail::severity(e) > detail::severity(worst.error))
-                    worst = {e, depth, std::move(what)};
-            };
-            const std::size_t top = path.size() - 1;
-            for (std::size_t depth = 0; depth < path.size(); ++depth) {
-                // Dates are checked here rather than by Botan, whose versions differ on the
-                // top certificate. Like OpenSSL 3 (internal_verify), the anchor's own dates
-                // count only when it is self-issued (a root); a DANE-TA(2) intermediate is
-                // trusted as it stands, as RFC 5280 §6.1.1 (d) treats trust anchors.
-                if (depth < top || is_self_issued(*path[depth])) {
-                    auto [nb, na] = summary_times(*path[depth]);
-                    if (opt.now < nb)
-                        note(path_error::not_yet_valid, depth, "certificate is not yet valid");
-                    else if (opt.now > na)
-                        note(path_error::expired, depth, "certificate has expired");
-                }
-                if (depth >= status.size()) continue;
-                for (auto code : status[depth]) {
-                    if (code < Botan::Certificate_Status_Code::FIRST_ERROR_STATUS) continue;
-                    if (code == Botan::Certificate_Status_Code::CERT_HAS_EXPIRED ||
-                        code == Botan::Certificate_Status_Code::CERT_NOT_YET_VALID)
-                        continue;
-                    if (depth == top && detail::about_own_issuer(code)) continue;
-                    note(detail::classify(code), depth, Botan::to_string(code));
-                }
+            for (std::size_t i = 0; i <= top; ++i) {
+                const auto& subject = cert(i);
+                const auto& issuer = cert(i < top ? i + 1 : i);
+                if (subject.x509_version() < 3 && !subject.v3_extensions().extensions().empty())
+                    note(path_error::other, i, "extensions in a version 1 or 2 certificate");
+                for (const auto& ext : subject.v3_extensions().extensions())
+                    ext.first->validate(subject, issuer, certs, status, i);
             }
-            if (anchor_key && !signed_by(*path[top], *anchor_key) &&
-                detail::severity(path_error::bad_signature) > detail::severity(worst.error))
-                worst = {path_error::bad_signature, top, "not signed by the trust anchor key"};
+            for (std::size_t i = 0; i < status.size(); ++i)
+                for (auto c : status[i])
+                    if (c >= code::FIRST_ERROR_STATUS)
+                        note(detail::classify(c), i, Botan::to_string(c));
+
+            // Path length (§6.1.4 (l), (m)), counted from the anchor down as Botan does.
+            std::size_t max_path_length = path.size();
+            for (std::size_t i = top; i > 0; --i) {
+                const auto& subject = cert(i);
+                if (!(subject.subject_dn() == subject.issuer_dn())) {
+                    if (max_path_length > 0)
+                        --max_path_length;
+                    else
+                        note(path_error::path_too_long, i, "path length constraint exceeded");
+                }
+                if (subject.path_limit() != Botan::Cert_Extension::NO_CERT_PATH_LIMIT &&
+                    subject.path_limit() < max_path_length)
+                    max_path_length = subject.path_limit();
+            }
             return worst;
         } catch (const std::exception& e) {
             return {path_error::malformed, 0, e.what()};
