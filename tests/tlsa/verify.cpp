@@ -318,6 +318,30 @@ TEST_CASE("SMTP: DANE-TA(2) reference identifiers (RFC 7672 §3.2.2, §3.2.3)") 
     CHECK(v.reason == "no-reference-identifiers");
 }
 
+TEST_CASE("SMTP: reference identifiers from the MX lookup (RFC 7672 §3.2.2)") {
+    // RFC 7672 §3.2.2's example: exchange.example.org -> CNAME example.com, MX
+    // mx15.example.com -> CNAME mxbackup.example.com (TLSA found at mx15.example.com).
+    auto ids = smtp_reference_ids(n("mx15.example.com."), n("mx15.example.com."),
+                                  n("exchange.example.org."), n("example.com."));
+    REQUIRE(ids.size() == 3);
+    CHECK(ids[0] == n("mx15.example.com."));
+    CHECK(ids[1] == n("exchange.example.org."));
+    CHECK(ids[2] == n("example.com."));
+    // Insecure MX: the MX host only.
+    CHECK(smtp_reference_ids(n("mx.example.net.")).size() == 1);
+    // A certificate for the email domain passes with those names.
+    auto& p = shared_pki();
+    const auto& h = ecdsa_pki();
+    cert_options o;
+    o.dns = {"example.com"};
+    auto leaf = p.sign(h.inter, "domain", p.key(key_kind::ecdsa, 2), o);
+    auto opt = options(profile::smtp);
+    opt.reference_ids = ids;
+    auto v = run({rec(h.root, 2, 0, 1)}, {&leaf, &h.inter, &h.root}, opt);
+    CHECK(v.authenticated());
+    CHECK(v.name->reference == "example.com");
+}
+
 TEST_CASE("SMTP: PKIX-TA(0) and PKIX-EE(1) are unusable (RFC 7672 §3.1.3)") {
     const auto& h = ecdsa_pki();
     auto o = options(profile::smtp);

@@ -115,6 +115,26 @@ struct verify_options {
     verify_limits limits{};
 };
 
+// The reference identifiers of RFC 7672 §3.2.2 for one SMTP server, in order, without
+// duplicates: the TLSA base domain (the MX host name after CNAME expansion, RFC 7672
+// §2.2.3), the MX host name as the MX record gives it, and when the MX RRset was secure
+// the original next-hop domain and its CNAME expansion. Pass std::nullopt for what does
+// not apply (no MX records; an insecure MX lookup, where only the MX host counts).
+inline std::vector<dns::name> smtp_reference_ids(dns::name_view tlsa_base_domain,
+                                                 std::optional<dns::name> mx_host = {},
+                                                 std::optional<dns::name> next_hop = {},
+                                                 std::optional<dns::name> expanded_next_hop = {}) {
+    std::vector<dns::name> out{dns::name(tlsa_base_domain)};
+    for (const auto* n : {&mx_host, &next_hop, &expanded_next_hop}) {
+        if (!*n) continue;
+        bool seen = false;
+        for (const auto& o : out)
+            seen = seen || o == **n;
+        if (!seen) out.push_back(**n);
+    }
+    return out;
+}
+
 // One TLSA record's part in a verification: what danecheck prints per record.
 struct record_report {
     unusable_reason unusable = unusable_reason::none;
