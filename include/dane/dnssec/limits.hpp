@@ -15,6 +15,8 @@
 
 #include <cstddef>
 
+#include "dane/dnssec/proof.hpp"
+
 namespace dane::dnssec {
 
 struct validation_limits {
@@ -41,6 +43,8 @@ struct validation_limits {
     std::size_t max_zone_depth = 128;
     // Records accepted by one validation run.
     std::size_t max_records = 100000;
+    // NSEC/NSEC3 work: RFC 9276 iteration limits, the NSEC3 hash budget (dnssec/proof.hpp).
+    denial_limits denial{};
 };
 
 // The work a validation did, reported with its result.

@@ -186,29 +186,30 @@ enum class sig_failure : std::uint8_t {
 inline verdict failure_verdict(sig_failure f) {
     switch (f) {
     case sig_failure::none:
-        return bogus_verdict(ede::rrsigs_missing, "no RRSIG covers the RRset");
+        return bogus_verdict(ede_code::rrsigs_missing, "no RRSIG covers the RRset");
     case sig_failure::malformed:
-        return bogus_verdict(ede::dnssec_bogus, "malformed RRSIG");
+        return bogus_verdict(ede_code::dnssec_bogus, "malformed RRSIG");
     case sig_failure::not_this_rrset:
-        return bogus_verdict(ede::dnssec_bogus, "RRSIG labels field exceeds the owner's labels");
+        return bogus_verdict(ede_code::dnssec_bogus,
+                             "RRSIG labels field exceeds the owner's labels");
     case sig_failure::wrong_signer:
-        return bogus_verdict(ede::dnssec_bogus, "RRSIG signer is not the zone of the RRset");
+        return bogus_verdict(ede_code::dnssec_bogus, "RRSIG signer is not the zone of the RRset");
     case sig_failure::unsupported:
-        return bogus_verdict(ede::dnssec_bogus, "only RRSIGs of unsupported algorithms");
+        return bogus_verdict(ede_code::dnssec_bogus, "only RRSIGs of unsupported algorithms");
     case sig_failure::no_key:
-        return bogus_verdict(ede::dnskey_missing, "no trusted DNSKEY matches the RRSIG");
+        return bogus_verdict(ede_code::dnskey_missing, "no trusted DNSKEY matches the RRSIG");
     case sig_failure::no_zone_key:
-        return bogus_verdict(ede::no_zone_key_bit, "the matching DNSKEY has no zone key bit");
+        return bogus_verdict(ede_code::no_zone_key_bit, "the matching DNSKEY has no zone key bit");
     case sig_failure::not_yet_valid:
-        return bogus_verdict(ede::signature_not_yet_valid, "RRSIG not yet valid");
+        return bogus_verdict(ede_code::signature_not_yet_valid, "RRSIG not yet valid");
     case sig_failure::expired:
-        return bogus_verdict(ede::signature_expired, "RRSIG expired");
+        return bogus_verdict(ede_code::signature_expired, "RRSIG expired");
     case sig_failure::bad_key:
-        return bogus_verdict(ede::dnssec_bogus, "the matching DNSKEY does not decode");
+        return bogus_verdict(ede_code::dnssec_bogus, "the matching DNSKEY does not decode");
     case sig_failure::mismatch:
-        return bogus_verdict(ede::dnssec_bogus, "RRSIG does not verify");
+        return bogus_verdict(ede_code::dnssec_bogus, "RRSIG does not verify");
     }
-    return bogus_verdict(ede::dnssec_bogus, "RRSIG does not verify");
+    return bogus_verdict(ede_code::dnssec_bogus, "RRSIG does not verify");
 }
 } // namespace detail
 
@@ -327,7 +328,7 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
     }
     out.verdict = detail::failure_verdict(worst);
     if (out.cut_short && worst < detail::sig_failure::mismatch)
-        out.verdict = bogus_verdict(ede::dnssec_bogus, "validation work limit reached");
+        out.verdict = bogus_verdict(ede_code::dnssec_bogus, "validation work limit reached");
     return out;
 }
 

@@ -8,15 +8,16 @@
 // - bogus: signatures that should be there and verify are not;
 // - indeterminate: the records needed to decide could not be obtained.
 // The order bogus < indeterminate < insecure < secure makes combining a `min`.
+// Reasons compare by code and text.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace dane::dnssec {
+#include "dane/dnssec/proof.hpp"
 
-enum class security : std::uint8_t { bogus, indeterminate, insecure, secure };
+namespace dane::dnssec {
 
 constexpr security combine(security a, security b) noexcept {
     return a < b ? a : b;
@@ -37,35 +38,25 @@ constexpr std::string_view to_string(security s) noexcept {
 }
 
 // The RFC 8914 §4 codes a validator reports (the IANA "Extended DNS Error Codes" registry;
-// 27 from RFC 9276 §3.2). dns::ede_code (dns/edns.hpp) has the same values for the wire.
-enum class ede : std::uint16_t {
-    other = 0,
-    unsupported_dnskey_algorithm = 1,
-    unsupported_ds_digest = 2,
-    dnssec_indeterminate = 5,
-    dnssec_bogus = 6,
-    signature_expired = 7,
-    signature_not_yet_valid = 8,
-    dnskey_missing = 9,
-    rrsigs_missing = 10,
-    no_zone_key_bit = 11,
-    nsec_missing = 12,
-    no_reachable_authority = 22,
-    network_error = 23,
-    signature_expired_before_valid = 25,
-    unsupported_nsec3_iterations = 27,
-};
-
-// Why a result is not secure: the code and a fixed text (static storage, so results can
-// be copied and kept without owning strings).
-struct reason {
-    ede code = ede::other;
-    std::string_view text{};
-
-    friend bool operator==(const reason& a, const reason& b) noexcept {
-        return a.code == b.code && a.text == b.text;
-    }
-};
+// 27 from RFC 9276 §3.2), by name. dns::ede_code (dns/edns.hpp) has the same values for
+// the wire. `security`, `ede` and `reason` themselves are defined in dnssec/proof.hpp,
+// which the denial-of-existence code shares; these names cover every code of `ede`.
+namespace ede_code {
+inline constexpr ede other{0};
+inline constexpr ede unsupported_dnskey_algorithm{1};
+inline constexpr ede unsupported_ds_digest{2};
+inline constexpr ede dnssec_indeterminate{5};
+inline constexpr ede dnssec_bogus{6};
+inline constexpr ede signature_expired{7};
+inline constexpr ede signature_not_yet_valid{8};
+inline constexpr ede dnskey_missing{9};
+inline constexpr ede rrsigs_missing{10};
+inline constexpr ede no_zone_key_bit{11};
+inline constexpr ede nsec_missing{12};
+inline constexpr ede no_reachable_authority{22};
+inline constexpr ede network_error{23};
+inline constexpr ede unsupported_nsec3_iterations{27};
+} // namespace ede_code
 
 // A state with its reason; `why` is meaningful only when the state is not secure.
 struct verdict {
