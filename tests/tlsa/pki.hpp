@@ -9,8 +9,10 @@
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
 #include <botan/pkcs10.h>
+#include <botan/pubkey.h>
 #include <botan/rsa.h>
 #include <botan/x509_ca.h>
+#include <botan/x509_ext.h>
 #include <botan/x509self.h>
 
 #if BOTAN_VERSION_MAJOR >= 3
@@ -116,8 +118,22 @@ public:
         else
             opts.add_ex_constraint(o.server_auth_eku ? "PKIX.ServerAuth" : "PKIX.ClientAuth");
         auto req = Botan::X509::create_cert_req(opts, *k, hash_for(*k), rng_);
+#if BOTAN_VERSION_MAJOR >= 3
+        // Botan 3.7 loses the extendedKeyUsage between X509_Cert_Options and the request,
+        // so the extensions are chosen here and the certificate made from them.
+        auto ext = Botan::X509_CA::choose_extensions(req, ca.cert, hash_for(*ca.key));
+        if (!o.ca)
+            ext.replace(std::make_unique<Botan::Cert_Extension::Extended_Key_Usage>(
+                std::vector<Botan::OID>{Botan::OID::from_string(
+                    o.server_auth_eku ? "PKIX.ServerAuth" : "PKIX.ClientAuth")}));
+        auto signer = Botan::X509_Object::choose_sig_format(*ca.key, rng_, hash_for(*ca.key), "");
+        auto c = Botan::X509_CA::make_cert(
+            *signer, rng_, signer->algorithm_identifier(), req.raw_public_key(), time(o.not_before),
+            time(o.not_after), ca.cert.subject_dn(), req.subject_dn(), ext);
+#else
         Botan::X509_CA x509ca(ca.cert, *ca.key, hash_for(*ca.key), rng_);
         auto c = x509ca.sign_request(req, rng_, time(o.not_before), time(o.not_after));
+#endif
         return {c, k, to_buffer(c.BER_encode())};
     }
 
