@@ -571,6 +571,8 @@ TEST_CASE("per-record diagnostics") {
     CHECK(v.records[1].authenticated);
     CHECK(v.records[1].depth == 2);
     CHECK(v.records[2].unusable == unusable_reason::pkix_in_smtp);
+    CHECK(v.work.certificates_parsed == 3);
+    CHECK(v.work.paths_checked == 1);
     REQUIRE(v.chain.size() == 3);
     CHECK(v.chain[0].dns_ids == std::vector<std::string>{"mx.example.net"});
     CHECK(v.chain[0].subject.find("leaf") != std::string::npos);

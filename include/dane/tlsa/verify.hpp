@@ -160,6 +160,11 @@ struct verification {
     std::vector<record_report> records;        // one per record given, same order
     std::vector<crypto::cert_summary> chain;   // what the server sent, parsed
     std::vector<crypto::cert_summary> path;    // the path checked, leaf to anchor
+    // The work done, bounded by verify_limits (DESIGN: results report the work done).
+    struct work_done {
+        std::size_t certificates_parsed = 0; // chain, full TLSA certificates, trust anchors
+        std::size_t paths_checked = 0;       // backend path checks (signatures and all)
+    } work;
 
     bool authenticated() const noexcept { return status == outcome::authenticated; }
 };
@@ -232,6 +237,7 @@ private:
             state[i] = check_parameters(r, opt_.mode);
             if (state[i] != unusable_reason::none || r.matching != matching_type::full) continue;
             if (r.selector == selector_type::cert) {
+                ++v_.work.certificates_parsed;
                 auto c = b_.parse_certificate(r.data);
                 if (!c) {
                     state[i] = unusable_reason::bad_certificate;
@@ -265,6 +271,7 @@ private:
         }
         std::size_t n = std::min(chain.size(), opt_.limits.max_chain);
         for (std::size_t i = 0; i < n; ++i) {
+            ++v_.work.certificates_parsed;
             auto c = b_.parse_certificate(chain[i]);
             if (!c) {
                 if (i == 0) {
@@ -345,6 +352,7 @@ private:
                      std::string& reason, std::string& detail) {
         crypto::path_options po;
         po.now = opt_.now;
+        ++v_.work.paths_checked;
         auto pc = b_.check_path(std::span(path.data(), top + 1), anchor_key, po);
         if (!pc.ok()) {
             reason =
@@ -491,8 +499,10 @@ private:
 
         std::vector<cert> anchors_owned;
         for (std::size_t i = 0; i < opt_.trust_anchors.size() && i < opt_.limits.max_trust_anchors;
-             ++i)
+             ++i) {
+            ++v_.work.certificates_parsed;
             if (auto c = b_.parse_certificate(opt_.trust_anchors[i])) anchors_owned.push_back(*c);
+        }
         std::vector<const cert*> trusted, untrusted;
         for (const auto& c : anchors_owned)
             trusted.push_back(&c);
