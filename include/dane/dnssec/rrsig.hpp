@@ -306,7 +306,10 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
                 out.verdict = secure_verdict();
                 out.labels = sig->labels;
                 out.key_tag = sig->key_tag;
-                out.wildcard = sig->labels < owner_labels;
+                // The labels field does not count a leading "*" (RFC 4034 §3.1.3): the
+                // wildcard RRset itself, at its own name, is no expansion.
+                out.wildcard =
+                    sig->labels < (set.owner.is_wildcard() ? owner_labels - 1 : owner_labels);
                 const std::int64_t left = serial_seconds_from(sig->expiration, now);
                 std::uint32_t ttl = std::min(set.ttl, sig->original_ttl);
                 if (left >= 0 && static_cast<std::uint64_t>(left) < ttl)
