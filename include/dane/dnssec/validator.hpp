@@ -93,7 +93,7 @@ public:
         if (records_.size() + records.size() > limits_.max_records)
             return fail(errc::too_much_input);
         records_.insert(records_.end(), records.begin(), records.end());
-        sets_ = group_rrsets(records_);
+        sets_ = split_nsec(group_rrsets(records_));
         reset();
         return {};
     }
@@ -145,7 +145,7 @@ public:
                 if (auto next = follow(current, v, out)) {
                     if (++links > limits_.max_cname_chain) {
                         v = worst(v, bogus_verdict(ede_code::dnssec_bogus, "CNAME chain too long"));
-                        out.work.cut_short = true;
+                        work_.cut_short = true;
                         break;
                     }
                     current = *next;
@@ -189,6 +189,26 @@ private:
         std::optional<need_records> missing;
         bool done = false;
     };
+
+    // A name has one NSEC per zone (RFC 4034 §4), but at a zone cut the parent's and the
+    // child's NSEC share the owner: each record is judged on its own, with the RRSIGs of
+    // both, of which only its own zone's signer can apply.
+    static std::vector<rrset> split_nsec(std::vector<rrset> sets) {
+        std::vector<rrset> out;
+        out.reserve(sets.size());
+        for (auto& s : sets) {
+            if (s.type != dns::rr_type::nsec || s.rdatas.size() < 2) {
+                out.push_back(std::move(s));
+                continue;
+            }
+            for (const auto& rd : s.rdatas) {
+                rrset one = s;
+                one.rdatas = {rd};
+                out.push_back(std::move(one));
+            }
+        }
+        return out;
+    }
 
     void reset() {
         zones_.clear();
