@@ -73,8 +73,8 @@ inline std::chrono::sys_seconds test_now() {
 }
 
 inline skey_t make_key(std::string_view zone_name,
-                      crypto::algorithm alg = crypto::algorithm::ecdsap256sha256,
-                      std::uint16_t flags = 257) {
+                       crypto::algorithm alg = crypto::algorithm::ecdsap256sha256,
+                       std::uint16_t flags = 257) {
     auto k = dnssec::make_key(signing_backend(), dn(zone_name), alg, flags);
     REQUIRE(k.has_value());
     return std::move(*k);
