@@ -160,9 +160,11 @@ TEST_CASE("RFC 5155 Appendix B responses") {
     check_answers(
         small_rsa_backend(), anchors, keys, at(2010, 1, 1),
         {
-            // Every NSEC3 of the example has the Opt-Out flag, so the name error stands
-            // but cannot be secure (RFC 5155 §9.2: an unsigned delegation may exist there).
-            {"rfc5155-b1.txt", "a.c.x.w.example.", rr_type::a, proof::nxdomain, security::insecure},
+            // Every NSEC3 of the example has the Opt-Out flag, so the name error cannot be
+            // secure (RFC 5155 §9.2: an unsigned delegation may exist there); without the
+            // RCODE, that is all the records prove.
+            {"rfc5155-b1.txt", "a.c.x.w.example.", rr_type::a, proof::no_ds_opt_out,
+             security::insecure},
             {"rfc5155-b2.txt", "ns1.example.", rr_type::mx, proof::nodata, security::secure},
             {"rfc5155-b2-1.txt", "y.w.example.", rr_type::a, proof::nodata, security::secure},
             {"rfc5155-b3.txt", "mc.c.example.", rr_type::mx, proof::no_ds_opt_out,
@@ -174,6 +176,13 @@ TEST_CASE("RFC 5155 Appendix B responses") {
              security::insecure},
             {"rfc5155-b6.txt", "example.", rr_type::ds, proof::nothing, security::bogus},
         });
+    {
+        dnssec::validator<backend_t> v(small_rsa_backend(), anchors, at(2010, 1, 1));
+        REQUIRE(v.add(cat({zone(data_file("rfc5155-b1.txt")), keys})).has_value());
+        auto a = v.validate_answer(dn("a.c.x.w.example."), rr_type::a, dns::rcode::nxdomain);
+        CHECK(a.proven == proof::nxdomain);
+        CHECK(a.verdict.state == security::insecure);
+    }
     // The whole zone validates too.
     dnssec::validator<backend_t> v(small_rsa_backend(), anchors, at(2010, 1, 1));
     REQUIRE(v.add(example).has_value());

@@ -172,6 +172,15 @@ public:
     // The security of a zone (by its apex): secure with trusted keys, insecure, or bogus.
     verdict zone_verdict(dns::name_view apex) { return zone(apex).status; }
 
+    // The zone an RRset (by index into rrsets()) belongs to, as the validator judges it.
+    std::optional<dns::name> zone_of_rrset(std::size_t index) const {
+        if (index >= sets_.size()) return std::nullopt;
+        return zone_of(sets_[index]);
+    }
+    // The deepest known zone apex at or above `n`, and strictly above it.
+    std::optional<dns::name> apex_at_or_above(dns::name_view n) const { return apex_of(n, false); }
+    std::optional<dns::name> apex_above(dns::name_view n) const { return apex_of(n, true); }
+
     // The DNSKEY and DS RRsets that were missing when the last validation needed them.
     std::vector<need_records> needs() const {
         std::vector<need_records> out;
@@ -592,9 +601,15 @@ private:
             }
         }
         if (d.security == security::secure) return {secure_verdict(), d.proven};
-        if (d.security == security::insecure)
+        if (d.security == security::insecure) {
+            // Without the RCODE, a name error whose next closer name falls in an opt-out
+            // span proves only that no signed delegation covers the name: an unsigned one
+            // may (RFC 5155 §9.2), as in RFC 9102 Appendix A.8.
+            proof p = d.proven;
+            if (!rc && p == proof::nxdomain && d.opt_out) p = proof::no_ds_opt_out;
             return {insecure_verdict(d.why.code, d.why.text.empty() ? "opt-out span" : d.why.text),
-                    d.proven};
+                    p};
+        }
         return {verdict{d.security, d.why.text.empty()
                                         ? reason{ede_code::nsec_missing, "no denial of existence"}
                                         : d.why},
