@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""`dane verify`, `dane keytag` and `dane nsec3-hash` as users run them: exact output lines
+and exit codes over the RFC fixtures in tests/data/dnssec/.
+
+usage: cli.py DANE_BINARY SOURCE_ROOT
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+dane, root = sys.argv[1], sys.argv[2]
+data = os.path.join(root, 'tests', 'data', 'dnssec')
+failures = 0
+
+
+def run(*args):
+    p = subprocess.run([dane, *args], capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(name, got, want):
+    global failures
+    if got != want:
+        failures += 1
+        print(f'FAIL {name}:\n  got  {got!r}\n  want {want!r}')
+    else:
+        print(f'ok   {name}')
+
+
+def d(name):
+    return os.path.join(data, name)
+
+
+anchor4035 = d('rfc4035-anchor.txt')
+keys4035 = d('rfc4035-dnskey.txt')
+t4035 = '20040420000000'
+
+# Per-RRset lines, exit 0 when all secure.
+rc, out, _ = run('verify', '--trust-anchor', anchor4035, '--time', t4035, d('rfc4035-b1.txt'), keys4035)
+check('B.1 all secure', (rc, out.splitlines()[0], out.splitlines()[-1]),
+      (0, 'secure x.w.example. MX', 'secure example. DNSKEY'))
+
+# Queries: the last line says what is proven and the overall verdict.
+for f, q, t, last, code in [
+        ('rfc4035-b1.txt', 'x.w.example.', 'MX', 'proves: answer secure', 0),
+        ('rfc4035-b2.txt', 'ml.example.', 'A', 'proves: nxdomain secure', 0),
+        ('rfc4035-b3.txt', 'ns1.example.', 'MX', 'proves: nodata secure', 0),
+        ('rfc4035-b5.txt', 'mc.b.example.', 'MX', 'proves: no-ds insecure', 1),
+        ('rfc4035-b6.txt', 'a.z.w.example.', 'MX', 'proves: wildcard-answer secure', 0),
+        ('rfc4035-b7.txt', 'a.z.w.example.', 'AAAA', 'proves: wildcard-nodata secure', 0),
+        ('rfc4035-b4.txt', 'mc.a.example.', 'MX',
+         'proves: nothing bogus (EDE 9: no DNSKEY RRset for the zone)', 1)]:
+    rc, out, _ = run('verify', '--trust-anchor', anchor4035, '--time', t4035, '--query', q, t,
+                     d(f), keys4035)
+    check(f'{f} --query {q} {t}', (rc, out.splitlines()[-1]), (code, last))
+
+rc, out, _ = run('verify', '--trust-anchor', anchor4035, '--time', t4035, d('rfc4035-b5.txt'), keys4035)
+check('B.5 insecure lines', (rc, [l for l in out.splitlines() if l.startswith('insecure ns1')]),
+      (1, ['insecure ns1.b.example. A (no DS: the delegation is unsigned)']))
+
+# Expired: bogus lines with EDE 7.
+rc, out, _ = run('verify', '--trust-anchor', anchor4035, '--time', '20040601000000', d('rfc4035-b1.txt'), keys4035)
+check('expired', (rc, out.splitlines()[0]), (1, 'bogus x.w.example. MX (EDE 7: RRSIG expired)'))
+
+# RFC 9102 A.8 through the CLI, with the root DS of its Appendix A as anchor.
+with tempfile.TemporaryDirectory() as tmp:
+    ta = os.path.join(tmp, 'root.ds')
+    with open(ta, 'w') as f:
+        f.write('. IN DS 47005 13 2 2eb6e9f2480126691594d649a5a613de3052e37861634641bb568746f2ffc4d4\n')
+    rc, out, _ = run('verify', '--trust-anchor', ta, '--time', '20200101000000', '--query',
+                     '_443._tcp.www.insecure.example.', 'TLSA', d('rfc9102-a8.zone'))
+    check('RFC 9102 A.8', (rc, out.splitlines()[-1]), (1, 'proves: no-ds-opt-out insecure'))
+    rc, out, _ = run('verify', '--trust-anchor', ta, '--time', '20200101000000', '--query',
+                     '_25._tcp.example.com.', 'TLSA', d('rfc9102-a2.zone'))
+    check('RFC 9102 A.2', (rc, out.splitlines()[-1]), (0, 'proves: wildcard-answer secure'))
+    # root-anchors.xml as the anchor file: no anchor for these records' root key, so bogus.
+    xml = os.path.join(tmp, 'root-anchors.xml')
+    with open(xml, 'w') as f:
+        f.write('<TrustAnchor><Zone>.</Zone><KeyDigest id="x" validFrom="2017-02-02T00:00:00+00:00">'
+                '<KeyTag>20326</KeyTag><Algorithm>8</Algorithm><DigestType>2</DigestType>'
+                '<Digest>E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D</Digest>'
+                '</KeyDigest></TrustAnchor>\n')
+    rc, out, _ = run('verify', '--trust-anchor', xml, '--time', '20200101000000', d('rfc9102-a1.zone'))
+    check('xml anchor, other root key', (rc, out.splitlines()[0]),
+          (1, 'bogus _443._tcp.www.example.com. TLSA (EDE 9: no DNSKEY matches the DS records)'))
+    # Bad input: exit 2 with the file and line.
+    bad = os.path.join(tmp, 'bad.zone')
+    with open(bad, 'w') as f:
+        f.write('; comment\nwww.example. A 192.0.2.999\n')
+    rc, out, err = run('verify', '--trust-anchor', ta, bad)
+    check('bad record file', (rc, out, err),
+          (2, '', f'dane: verify: {bad}: line 2: bad RDATA for A: bad address\n'))
+    rc, out, err = run('verify', '--trust-anchor', bad, d('rfc9102-a1.zone'))
+    check('bad anchor file', (rc, 'line 2' in err), (2, True))
+    rc, out, err = run('verify', d('rfc9102-a1.zone'))
+    check('no anchor given', rc, 2)
+    rc, out, err = run('verify', '--trust-anchor', ta, '--time', '2020', d('rfc9102-a1.zone'))
+    check('bad time', rc, 2)
+    rc, out, err = run('verify', '--trust-anchor', ta, os.path.join(tmp, 'missing'))
+    check('missing file', rc, 2)
+
+# keytag and nsec3-hash.
+rc, out, _ = run('keytag', d('rfc4035-example.zone'))
+check('keytag', (rc, out), (0, '38519\n9465\n'))
+rc, out, _ = run('keytag', d('rfc5155-example.zone'))
+check('keytag 5155', (rc, out), (0, '40430\n12708\n'))
+for name, want in [('example', '0p9mhaveqvm6t7vbl5lop2u3t2rp3tom'),
+                   ('a.example', '35mthgpgcu1qg68fab165klnsnk3dpvl'),
+                   ('*.w.example', 'r53bq7cc2uvmubfu5ocmm6pers9tk9en'),
+                   ('2t7b4g4vsa5smi47k61mv5bv1a22bojr.example', 'kohar7mbb8dc2ce8a9qvl8hon4k53uhi')]:
+    rc, out, _ = run('nsec3-hash', name, 'aabbccdd', '12')
+    check(f'nsec3-hash {name}', (rc, out), (0, want + '\n'))
+rc, out, _ = run('nsec3-hash', 'example.', '-', '0')
+check('nsec3-hash no salt', rc, 0)
+rc, out, _ = run('nsec3-hash', 'example.', 'xyz', '0')
+check('nsec3-hash bad salt', rc, 2)
+rc, out, _ = run('nsec3-hash', 'example.', '-', '70000')
+check('nsec3-hash bad iterations', rc, 2)
+
+sys.exit(1 if failures else 0)
