@@ -58,9 +58,12 @@ inline std::string data_file(std::string_view name) {
 }
 
 // Signing with fixed seeds, so fixtures repeat run to run.
+// Never destroyed: its random number generator holds Botan secure memory, whose pool may
+// be gone by the time function-local statics are destroyed at exit.
 inline backend_t& signing_backend() {
-    static backend_t b = backend_t::deterministic(as_bytes(std::string_view("dane dnssec tests")));
-    return b;
+    static backend_t* b =
+        new backend_t(backend_t::deterministic(as_bytes(std::string_view("dane dnssec tests"))));
+    return *b;
 }
 inline const backend_t& backend() {
     return signing_backend();
