@@ -124,11 +124,19 @@ _25._tcp.mx.sub.test. TLSA 3 1 1 00112233445566778899001122334455667788990011223
 other.sub.test. A 192.0.2.8
 )"),
                                                                        {sub})});
-    for (auto [qname, proven, state] :
-         {std::tuple{"_25._tcp.mx.sub.test.", proof::answer, security::secure},
-          std::tuple{"_25._tcp.nx.sub.test.", proof::nxdomain, security::secure},
-          std::tuple{"_25._tcp.mx.plain.test.", proof::no_ds, security::insecure}}) {
-        CAPTURE(std::string(qname));
+    struct query {
+        const char* qname;
+        proof proven;
+        security state;
+    };
+    for (const auto& q : {query{"_25._tcp.mx.sub.test.", proof::answer, security::secure},
+                          query{"_25._tcp.nx.sub.test.", proof::nxdomain, security::secure},
+                          query{"_25._tcp.mx.plain.test.", proof::no_ds, security::insecure}}) {
+        const char* qname = q.qname;
+        const proof proven = q.proven;
+        const security state = q.state;
+        const std::string shown = qname;
+        CAPTURE(shown);
         auto chain = dnssec::build_chain(backend(), anchor_ds(ksk), test_now(), pool, dn(qname),
                                          rr_type::tlsa);
         REQUIRE(chain.has_value());
