@@ -64,6 +64,9 @@ TEST_CASE("root-anchors.xml, with and without validity windows") {
     auto now = dnssec::parse_root_anchors_xml(root_anchors_xml, at(2026, 1, 1));
     REQUIRE(now.has_value());
     CHECK(now->find(dns::name())->ds == dnssec::iana_root_anchors().find(dns::name())->ds);
+    // Before any digest is valid: no anchor, an error rather than an empty set.
+    CHECK(dnssec::parse_root_anchors_xml(root_anchors_xml, at(2009, 1, 1)).error() ==
+          dnssec::errc::no_anchor);
     auto old = dnssec::parse_root_anchors_xml(root_anchors_xml, at(2015, 1, 1));
     REQUIRE(old.has_value());
     REQUIRE(old->find(dns::name())->ds.size() == 1);

@@ -261,7 +261,9 @@ parse_root_anchors_xml(std::string_view xml,
         }
         DANE_TRY(out.add_ds(*zone, rd));
     }
-    if (!any) return fail(errc::no_anchor);
+    // No digest at all, or none valid at `at`: nothing to trust, which must not read as
+    // an empty (and so permissive-looking) set of anchors.
+    if (!any || out.empty()) return fail(errc::no_anchor);
     return out;
 }
 
