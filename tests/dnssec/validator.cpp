@@ -515,3 +515,21 @@ TEST_CASE("TTL of a secure RRset is capped by the original TTL and the signature
     REQUIRE(r.verdict.secure());
     CHECK(r.ttl == 100);
 }
+
+TEST_CASE("a whole zone file with a long NSEC chain: proofs pick their records") {
+    auto& h = shared();
+    std::string text;
+    for (int i = 0; i < 150; ++i)
+        text += "host" + std::to_string(i) + ".test. A 192.0.2.1\n";
+    auto records = sign_zone("test.", cat({h.parent_data(), zone(text)}), {h.ksk, h.zsk});
+    validator_t v(backend(), h.anchors(), test_now());
+    REQUIRE(v.add(records).has_value());
+    auto all = v.validate_all();
+    CHECK(find_result(all, "ns.unsigned.test.", rr_type::a).verdict.state == security::insecure);
+    auto a = v.validate_answer(dn("host99x.test."), rr_type::a);
+    CHECK(a.proven == proof::nxdomain);
+    CHECK(a.verdict.secure());
+    a = v.validate_answer(dn("host7.test."), rr_type::mx);
+    CHECK(a.proven == proof::nodata);
+    CHECK(a.verdict.secure());
+}

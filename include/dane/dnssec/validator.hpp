@@ -81,6 +81,8 @@ struct answer_result {
     work_done work{};
 };
 
+// The backend is referenced, not copied: it must outlive the validator. Records are
+// copied in. One validator is not for use from two threads at once.
 template <crypto::crypto_backend B>
 class validator {
 public:
@@ -323,7 +325,7 @@ private:
             return z;
         }
         // No DS: the parent must prove there is none.
-        auto records = denial_records(*parent);
+        auto records = denial_for(*parent, apex);
         auto d = prove_no_ds(*backend_, apex, *parent, records, budget_, limits_.denial);
         note_denial(d);
         if (d.security == security::secure || d.security == security::insecure) {
@@ -439,6 +441,39 @@ private:
         return out;
     }
 
+    // The denial records of `zone_apex` a proof about `name` can use. A response holds a
+    // few; a whole zone file holds a chain longer than a proof may look at
+    // (denial_limits::max_denial_records), so larger sets are cut down to the NSEC records
+    // that match or cover `name`, its ancestors in the zone or their wildcards, or own an
+    // ancestor of `name`. (NSEC3 records are passed as they are: choosing among them
+    // would take hashing outside the proof's budget.)
+    std::vector<dns::record> denial_for(const dns::name& zone_apex, dns::name_view name) {
+        auto all = denial_records(zone_apex);
+        if (all.size() <= limits_.denial.max_denial_records) return all;
+        std::vector<dns::name> names;
+        for (dns::name n = name; n.is_subdomain_of(zone_apex); n = n.parent()) {
+            names.push_back(n);
+            if (auto w = n.prepend("*")) names.push_back(*w);
+            if (n.is_root()) break;
+        }
+        std::vector<dns::record> out;
+        for (auto& r : all) {
+            if (r.type != dns::rr_type::nsec) {
+                out.push_back(std::move(r));
+                continue;
+            }
+            auto x = parse_nsec(r);
+            if (!x) continue;
+            for (const auto& n : names)
+                if (nsec_matches(*x, n) || nsec_covers(*x, n, zone_apex) ||
+                    n.is_strict_subdomain_of(x->owner)) {
+                    out.push_back(std::move(r));
+                    break;
+                }
+        }
+        return out;
+    }
+
     void note_denial(const denial_result& d) {
         work_.nsec3_hashes += d.nsec3_hashes;
         if (d.cut_short) work_.cut_short = true;
@@ -491,7 +526,7 @@ private:
             s.type != dns::rr_type::nsec3) {
             // RFC 4035 §5.3.4: a wildcard expansion needs the proof that the owner
             // (and every closer name) does not exist.
-            auto records = denial_records(*z);
+            auto records = denial_for(*z, s.owner);
             auto d = prove_wildcard_answer(*backend_, s.owner, v.labels, *z, records, budget_,
                                            limits_.denial);
             note_denial(d);
@@ -579,7 +614,7 @@ private:
                     proof::nothing};
         const zone_info& info = zone(*z);
         if (!info.status.secure()) return {info.status, info.proven};
-        auto records = denial_records(*z);
+        auto records = denial_for(*z, name);
         auto run = [&](dns::rcode code) {
             auto d =
                 prove_denial(*backend_, name, qtype, code, *z, records, budget_, limits_.denial);
