@@ -165,7 +165,9 @@ TEST_CASE("wire checks reject RDATA that does not fit the type") {
           errc::bad_rdata); // 33 octets
     CHECK(check_rdata(rr_type::nsec, hex("00000140000140")).error() == errc::bad_rdata); // repeated
     CHECK(check_rdata(rr_type::nsec, hex("00000140")).has_value());
-    CHECK(check_rdata(rr_type::nsec, hex("00000240")).error() == errc::bad_rdata); // short
+    CHECK(check_rdata(rr_type::nsec, hex("00000240")).error() == errc::bad_rdata);   // short
+    CHECK(check_rdata(rr_type::nsec, hex("00000100")).error() == errc::bad_rdata);   // empty block
+    CHECK(check_rdata(rr_type::nsec, hex("0000024000")).error() == errc::bad_rdata); // trailing 0
     CHECK(check_rdata(rr_type::nsec3, hex("010000000000")).error() == errc::bad_rdata);
     CHECK(check_rdata(rr_type::nsec3, hex("0100000000")).error() == errc::rdata_length);
     CHECK(check_rdata(rr_type::nsec3, hex("01000000000100")).has_value());

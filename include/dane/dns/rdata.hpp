@@ -202,6 +202,9 @@ inline result<std::size_t, wire_error> field_end(field f, bytes_view message, st
             std::size_t len = p[pos + 1];
             if (window <= last_window || len == 0 || len > 32 || end - pos - 2 < len)
                 return fail(wire_error(errc::bad_rdata, pos));
+            // RFC 4034 §4.1.2: no empty blocks, trailing zero octets omitted. A block
+            // ending in zero would print as fewer types than it holds and not round-trip.
+            if (p[pos + 2 + len - 1] == 0) return fail(wire_error(errc::bad_rdata, pos));
             last_window = window;
             pos += 2 + len;
         }
