@@ -23,3 +23,9 @@ show decode --hex examples/data/signed-answer.hex
 # A small zone signed with NSEC3 (scripts/make-signed-zone.sh), printed back record by
 # record in canonical form.
 show zonefile tests/data/zones/example.net.nsec3.signed
+# Every RRset of that zone validated from its KSK's DS record as the trust anchor, then
+# what the zone's NSEC3 chain proves about a name that does not exist.
+show verify --trust-anchor tests/data/zones/keys/Kexample.net.+013+14638.ds \
+  --time 20260101000000 tests/data/zones/example.net.nsec3.signed
+show verify --trust-anchor tests/data/zones/keys/Kexample.net.+013+14638.ds \
+  --time 20260101000000 --query nosuch.example.net. A tests/data/zones/example.net.nsec3.signed
