@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# A signed DNS hierarchy on loopback, served by real servers, for tests against real answers.
+#
+#   testbed.sh up DIR     makes keys and zones in DIR, signs them with dnssec-signzone
+#                         (bind9-utils) and ldns-signzone (ldnsutils), starts four knotd
+#                         (root, TLD, second level, third level) and two Unbound (one
+#                         validating with the hierarchy's own trust anchor, one not), and
+#                         writes DIR/env (addresses, anchor files, PID files)
+#   testbed.sh down DIR   stops every process started by `up DIR`, by the PIDs it recorded
+#
+# Run as root: the servers listen on port 53 of 127.x addresses (Unbound queries port 53
+# whatever the root hints say). Nothing leaves loopback: the root hints name only the local
+# root, every glue record points at 127.x, and Unbound sends from its own 127.x address.
+# The address block is DANE_TESTBED_NET (default 127.53): servers at NET.0.1 to NET.0.4,
+# the validating Unbound at NET.1.1, the non-validating one at NET.1.2.
+#
+# `up` is idempotent: it first stops what an earlier `up DIR` left running and remakes DIR's
+# contents; on any failure it stops what it started and exits non-zero.
+#
+# The hierarchy (TLD `danebed.`: Unbound answers `test.` itself, RFC 6761 §6.2):
+#   .                      RSASHA256 (8), NSEC, dnssec-signzone
+#   danebed.               ECDSAP256SHA256 (13), NSEC3 with opt-out, dnssec-signzone
+#   alg8.danebed.          RSASHA256, NSEC, dnssec-signzone; a TXT RRset too large for UDP,
+#                          a CNAME into alg13 (which continues into alg15)
+#   alg13.danebed.         ECDSAP256SHA256, NSEC, ldns-signzone; a wildcard, a DNAME to
+#                          alg15, one RRset whose RRSIG is corrupted after signing, and an
+#                          unsigned child unsigned.alg13.danebed. (no DS: proven by NSEC)
+#   alg15.danebed.         ED25519, NSEC3 (no opt-out), dnssec-signzone; a wildcard
+#   insecure.danebed.      unsigned, delegated without DS (covered by the TLD's opt-out)
+#   expired.danebed.       ECDSAP256SHA256, signatures that expired a day ago
+#   wrongds.danebed.       ECDSAP256SHA256, the TLD's DS matches no key of the zone
+# Mail names `_25._tcp.mail.<zone>` carry TLSA records in alg8, alg13, alg15 and insecure.
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 up DIR | down DIR" >&2
+  exit 2
+}
+[ $# -eq 2 ] || usage
+action=$1
+dir=$2
+case $action in up | down) ;; *) usage ;; esac
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+run=$dir/run
+
+net=${DANE_TESTBED_NET:-127.53}
+root_ip=$net.0.1
+tld_ip=$net.0.2
+sld_ip=$net.0.3
+leaf_ip=$net.0.4
+validating_ip=$net.1.1
+plain_ip=$net.1.2
+tld=danebed
+
+# Stops the process in PIDFILE if it is still the program it names, then removes the file.
+stop_pidfile() { # PIDFILE
+  local pidfile=$1 pid i
+  [ -f "$pidfile" ] || return 0
+  pid=$(tr -dc '0-9' <"$pidfile")
+  if [ -n "$pid" ] && [ -d "/proc/$pid" ] &&
+    grep -qaE '(knotd|unbound)' "/proc/$pid/cmdline" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 50); do
+      [ -d "/proc/$pid" ] || break
+      sleep 0.1
+    done
+    if [ -d "/proc/$pid" ]; then
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+down() {
+  local f
+  [ -d "$run" ] || return 0
+  for f in "$run"/*.pid; do
+    [ -e "$f" ] || continue
+    stop_pidfile "$f"
+  done
+}
+
+if [ "$action" = down ]; then
+  down
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "testbed: must run as root (servers listen on port 53)" >&2
+  exit 1
+fi
+for tool in knotd unbound dnssec-keygen dnssec-signzone dnssec-dsfromkey ldns-keygen \
+  ldns-signzone ldns-key2ds kdig; do
+  command -v "$tool" >/dev/null || {
+    echo "testbed: $tool not found (scripts/install-deps.sh installs it)" >&2
+    exit 1
+  }
+done
+
+# Leftovers of an earlier run go first, so that `up` can be repeated.
+down
+rm -rf "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$run" "$dir/env"
+mkdir -p "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$run"
+
+finished=0
+cleanup() {
+  local rc=$?
+  [ "$finished" = 1 ] && return 0
+  echo "testbed: bring-up failed (status $rc); stopping what was started" >&2
+  down
+  exit $((rc == 0 ? 1 : rc))
+}
+trap cleanup EXIT
+
+keys=$dir/keys
+zones=$dir/zones
+# Signatures valid from an hour ago for 30 days; the expired zone's ended a day ago.
+inception=$(date -u -d '-1 hour' +%Y%m%d%H%M%S)
+expiration=$(date -u -d '+30 days' +%Y%m%d%H%M%S)
+old_inception=$(date -u -d '-30 days' +%Y%m%d%H%M%S)
+old_expiration=$(date -u -d '-1 day' +%Y%m%d%H%M%S)
+
+# BIND keys: prints the key's base name (Kzone.+alg+tag). KSKs get the SEP flag (257).
+bind_key() { # ZONE ALGORITHM ksk|zsk
+  local bits=()
+  [ "$2" = RSASHA256 ] && bits=(-b 2048)
+  local flags=()
+  [ "$3" = ksk ] && flags=(-f KSK)
+  dnssec-keygen -q -K "$keys" -a "$2" "${bits[@]}" "${flags[@]}" -n ZONE "$1"
+}
+bind_ds() { # KEYBASE: the SHA-256 DS (RFC 4509)
+  dnssec-dsfromkey -2 "$keys/$1.key"
+}
+
+soa() { # ZONE NS-NAME
+  printf '$ORIGIN %s\n$TTL 3600\n' "$1"
+  local mailbox=hostmaster.$1
+  [ "$1" = . ] && mailbox=hostmaster.$tld.
+  printf '@ SOA %s %s 1 7200 3600 1209600 300\n' "$2" "$mailbox"
+}
+
+# Keys for the signed zones.
+root_ksk=$(bind_key . RSASHA256 ksk)
+root_zsk=$(bind_key . RSASHA256 zsk)
+tld_ksk=$(bind_key $tld. ECDSAP256SHA256 ksk)
+tld_zsk=$(bind_key $tld. ECDSAP256SHA256 zsk)
+alg8_ksk=$(bind_key alg8.$tld. RSASHA256 ksk)
+alg8_zsk=$(bind_key alg8.$tld. RSASHA256 zsk)
+alg15_ksk=$(bind_key alg15.$tld. ED25519 ksk)
+alg15_zsk=$(bind_key alg15.$tld. ED25519 zsk)
+expired_ksk=$(bind_key expired.$tld. ECDSAP256SHA256 ksk)
+expired_zsk=$(bind_key expired.$tld. ECDSAP256SHA256 zsk)
+wrongds_ksk=$(bind_key wrongds.$tld. ECDSAP256SHA256 ksk)
+wrongds_zsk=$(bind_key wrongds.$tld. ECDSAP256SHA256 zsk)
+# A key never published in wrongds.danebed.: the TLD's DS for that zone points at it.
+wrongds_ghost=$(mkdir -p "$keys/ghost" && dnssec-keygen -q -K "$keys/ghost" \
+  -a ECDSAP256SHA256 -f KSK -n ZONE wrongds.$tld.)
+(
+  cd "$keys"
+  ldns-keygen -a ECDSAP256SHA256 -k alg13.$tld. >alg13.ksk
+  ldns-keygen -a ECDSAP256SHA256 alg13.$tld. >alg13.zsk
+)
+alg13_ksk=$(cat "$keys/alg13.ksk")
+alg13_zsk=$(cat "$keys/alg13.zsk")
+
+# The trust anchor: the root KSK's DS, for Unbound and `dane verify`, and as a
+# trust-anchors clause for delv.
+bind_ds "$root_ksk" >"$dir/anchor.ds"
+read -r _ _ _ tag alg dtype digest <"$dir/anchor.ds"
+printf 'trust-anchors {\n  "." static-ds %s %s %s "%s";\n};\n' "$tag" "$alg" "$dtype" \
+  "$digest" >"$dir/anchor.delv"
+
+mail_tlsa() { # a DANE-EE(3) SPKI(1) SHA2-256(1) record (RFC 7672 §3.1.1) with a made-up digest
+  printf '_25._tcp.mail TLSA 3 1 1 %s\n' "$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)"
+}
+
+{
+  soa . ns1.$tld.
+  echo ". NS ns1.$tld."
+  echo "$tld. NS ns2.$tld."
+  bind_ds "$tld_ksk"
+  echo "ns1.$tld. A $root_ip"
+  echo "ns2.$tld. A $tld_ip"
+} >"$zones/root.zone"
+
+{
+  soa $tld. ns2
+  echo "@ NS ns2"
+  echo "ns1 A $root_ip"
+  echo "ns2 A $tld_ip"
+  echo "nic TXT \"the TLD of the dane test bed\""
+  for child in alg8 alg13 alg15 expired wrongds insecure; do
+    echo "$child NS ns.$child"
+    echo "ns.$child A $sld_ip"
+  done
+  bind_ds "$alg8_ksk"
+  ldns-key2ds -n -2 "$keys/$alg13_ksk.key"
+  bind_ds "$alg15_ksk"
+  bind_ds "$expired_ksk"
+  dnssec-dsfromkey -2 "$keys/ghost/$wrongds_ghost.key"
+  # insecure.danebed. gets no DS: an unsigned delegation (RFC 4035 §5.2).
+} >"$zones/$tld.zone"
+
+big_txt() { # 40 strings of 60 octets: well over 1232 octets with the RRSIG (RFC 9715)
+  local i
+  for i in $(seq -w 1 40); do
+    printf 'big TXT "%s-%s"\n' "$i" "$(printf 'x%.0s' $(seq 57))"
+  done
+}
+
+{
+  soa alg8.$tld. ns
+  echo "@ NS ns"
+  echo "@ MX 10 mail"
+  echo "ns A $sld_ip"
+  echo "www A 192.0.2.8"
+  echo "mail A 192.0.2.25"
+  mail_tlsa alg8
+  echo "chain CNAME hop.alg13.$tld."
+  big_txt
+} >"$zones/alg8.$tld.zone"
+
+{
+  soa alg13.$tld. ns
+  echo "@ NS ns"
+  echo "@ MX 10 mail"
+  echo "ns A $sld_ip"
+  echo "www A 192.0.2.13"
+  echo "mail A 192.0.2.25"
+  mail_tlsa alg13
+  echo "hop CNAME www.alg15.$tld."
+  echo "*.wild TXT \"wildcard in an NSEC zone\""
+  echo "old DNAME alg15.$tld."
+  echo "badsig A 192.0.2.66"
+  echo "unsigned NS ns.unsigned"
+  echo "ns.unsigned A $leaf_ip"
+} >"$zones/alg13.$tld.zone"
+
+{
+  soa alg15.$tld. ns
+  echo "@ NS ns"
+  echo "@ MX 10 mail"
+  echo "ns A $sld_ip"
+  echo "www A 192.0.2.15"
+  echo "mail A 192.0.2.25"
+  mail_tlsa alg15
+  echo "*.wild TXT \"wildcard in an NSEC3 zone\""
+} >"$zones/alg15.$tld.zone"
+
+for z in expired wrongds insecure; do
+  {
+    soa $z.$tld. ns
+    echo "@ NS ns"
+    echo "ns A $sld_ip"
+    echo "www A 192.0.2.1"
+    echo "mail A 192.0.2.25"
+    [ $z = insecure ] && mail_tlsa insecure
+    true
+  } >"$zones/$z.$tld.zone"
+done
+
+{
+  soa unsigned.alg13.$tld. ns
+  echo "@ NS ns"
+  echo "ns A $leaf_ip"
+  echo "www A 192.0.2.2"
+} >"$zones/unsigned.alg13.$tld.zone"
+
+# Signing. dnssec-signzone: -d keeps dsset- files in the key directory, -P allows the
+# expired window, -3 - -H 0 is NSEC3 without salt or extra iterations (RFC 9276 §3.1).
+bind_sign() { # ZONE FILE [OPTIONS...] -- KEYS...
+  local zone=$1 file=$2
+  shift 2
+  local opts=()
+  while [ "$1" != -- ]; do
+    opts+=("$1")
+    shift
+  done
+  shift
+  # dnssec-signzone signs with the keys whose DNSKEY records the zone holds.
+  local k keyfiles=()
+  cp "$zones/$file.zone" "$zones/$file.keyed"
+  for k in "$@"; do
+    keyfiles+=("$keys/$k")
+    grep -v '^;' "$keys/$k.key" >>"$zones/$file.keyed"
+  done
+  dnssec-signzone -q -K "$keys" -d "$keys" -o "$zone" -f "$zones/$file.signed" \
+    "${opts[@]}" "$zones/$file.keyed" "${keyfiles[@]}" >/dev/null
+}
+bind_sign . root -s "$inception" -e "$expiration" -- "$root_ksk" "$root_zsk"
+bind_sign $tld. $tld -3 - -H 0 -A -s "$inception" -e "$expiration" -- "$tld_ksk" "$tld_zsk"
+bind_sign alg8.$tld. alg8.$tld -s "$inception" -e "$expiration" -- "$alg8_ksk" "$alg8_zsk"
+bind_sign alg15.$tld. alg15.$tld -3 - -H 0 -s "$inception" -e "$expiration" -- \
+  "$alg15_ksk" "$alg15_zsk"
+bind_sign expired.$tld. expired.$tld -P -s "$old_inception" -e "$old_expiration" -- \
+  "$expired_ksk" "$expired_zsk"
+bind_sign wrongds.$tld. wrongds.$tld -s "$inception" -e "$expiration" -- \
+  "$wrongds_ksk" "$wrongds_zsk"
+ldns-signzone -i "$inception" -e "$expiration" -f "$zones/alg13.$tld.signed" \
+  "$zones/alg13.$tld.zone" "$keys/$alg13_ksk" "$keys/$alg13_zsk"
+# One RRset made bogus: a changed octet in the middle of badsig's RRSIG (RFC 4035 §5.3.3
+# then fails).
+python3 "$(dirname "$0")/corrupt-rrsig.py" "$zones/alg13.$tld.signed" "badsig.alg13.$tld." A
+cp "$zones/insecure.$tld.zone" "$zones/insecure.$tld.signed"
+cp "$zones/unsigned.alg13.$tld.zone" "$zones/unsigned.alg13.$tld.signed"
+
+# knotd: one instance per server, each only with the zones a real server there would hold,
+# so that resolvers follow real referrals.
+start_knot() { # NAME ADDRESS ZONE...
+  local name=$1 ip=$2
+  shift 2
+  local kd=$dir/knot/$name
+  mkdir -p "$kd/db"
+  {
+    echo "server:"
+    echo "    rundir: \"$kd\""
+    echo "    pidfile: \"$run/knot-$name.pid\""
+    echo "    listen: $ip@53"
+    echo "    udp-workers: 1"
+    echo "    tcp-workers: 1"
+    echo "    background-workers: 1"
+    echo "log:"
+    echo "  - target: \"$kd/knot.log\""
+    echo "    any: info"
+    echo "database:"
+    echo "    storage: \"$kd/db\""
+    echo "control:"
+    echo "    listen: \"$kd/knot.sock\""
+    echo "template:"
+    echo "  - id: default"
+    echo "    storage: \"$zones\""
+    echo "    zonefile-sync: -1"
+    echo "    journal-content: none"
+    echo "zone:"
+    local z file
+    for z in "$@"; do
+      file=${z%.}
+      [ "$z" = . ] && file=root
+      echo "  - domain: \"$z\""
+      echo "    file: \"$file.signed\""
+    done
+  } >"$kd/knot.conf"
+  knotd -d -c "$kd/knot.conf"
+}
+start_knot root "$root_ip" .
+start_knot tld "$tld_ip" $tld.
+start_knot sld "$sld_ip" alg8.$tld. alg13.$tld. alg15.$tld. expired.$tld. wrongds.$tld. \
+  insecure.$tld.
+start_knot leaf "$leaf_ip" unsigned.alg13.$tld.
+
+printf '. 3600000 NS ns1.%s.\nns1.%s. 3600000 A %s\n' $tld $tld "$root_ip" \
+  >"$dir/unbound/root.hints"
+start_unbound() { # NAME ADDRESS validating|plain
+  local name=$1 ip=$2 ud=$dir/unbound
+  {
+    echo "server:"
+    echo "    interface: $ip"
+    echo "    port: 53"
+    echo "    outgoing-interface: $ip"
+    echo "    do-ip6: no"
+    echo "    access-control: 127.0.0.0/8 allow"
+    echo "    do-not-query-localhost: no"
+    echo "    username: \"\""
+    echo "    chroot: \"\""
+    echo "    directory: \"$ud\""
+    echo "    pidfile: \"$run/unbound-$name.pid\""
+    echo "    logfile: \"$ud/$name.log\""
+    echo "    use-syslog: no"
+    echo "    verbosity: 1"
+    echo "    num-threads: 1"
+    echo "    root-hints: \"$ud/root.hints\""
+    echo "    trust-anchor-signaling: no"
+    echo "    root-key-sentinel: no"
+    if [ "$3" = validating ]; then
+      echo "    module-config: \"validator iterator\""
+      echo "    trust-anchor-file: \"$dir/anchor.ds\""
+      echo "    val-log-level: 2"
+    else
+      echo "    module-config: \"iterator\""
+    fi
+    echo "remote-control:"
+    echo "    control-enable: no"
+  } >"$ud/$name.conf"
+  unbound -c "$ud/$name.conf"
+}
+start_unbound validating "$validating_ip" validating
+start_unbound plain "$plain_ip" plain
+
+# Ready when every server answers for its zones (knotd loads them after it forks).
+ready() { # ADDRESS NAME
+  local i
+  for i in $(seq 100); do
+    kdig +time=1 +retry=0 @"$1" "$2" SOA 2>/dev/null | grep -q 'status: NOERROR' && return 0
+    sleep 0.05
+  done
+  echo "testbed: $1 does not answer $2 SOA" >&2
+  return 1
+}
+ready "$root_ip" .
+ready "$tld_ip" $tld.
+for z in alg8 alg13 alg15 expired wrongds insecure; do ready "$sld_ip" $z.$tld.; done
+ready "$leaf_ip" unsigned.alg13.$tld.
+ready "$validating_ip" $tld.
+ready "$plain_ip" $tld.
+
+cat >"$dir/env" <<ENV
+# Written by scripts/testbed/testbed.sh up; shell syntax.
+TESTBED_DIR=$dir
+TESTBED_TLD=$tld.
+TESTBED_ROOT_SERVER=$root_ip
+TESTBED_TLD_SERVER=$tld_ip
+TESTBED_SLD_SERVER=$sld_ip
+TESTBED_LEAF_SERVER=$leaf_ip
+TESTBED_VALIDATING=$validating_ip
+TESTBED_NONVALIDATING=$plain_ip
+TESTBED_ANCHOR=$dir/anchor.ds
+TESTBED_DELV_ANCHOR=$dir/anchor.delv
+TESTBED_INCEPTION=$inception
+TESTBED_EXPIRATION=$expiration
+TESTBED_PIDFILES="$(ls "$run"/*.pid | tr '\n' ' ' | sed 's/ $//')"
+ENV
+finished=1
+echo "testbed: up in $dir (validating $validating_ip, non-validating $plain_ip)"
