@@ -53,32 +53,40 @@ validating_ip=$net.1.1
 plain_ip=$net.1.2
 tld=danebed
 
-# Stops the process in PIDFILE if it is still the program it names, then removes the file.
-stop_pidfile() { # PIDFILE
-  local pidfile=$1 pid i
-  [ -f "$pidfile" ] || return 0
-  pid=$(tr -dc '0-9' <"$pidfile")
-  if [ -n "$pid" ] && [ -d "/proc/$pid" ] &&
-    grep -qaE '(knotd|unbound)' "/proc/$pid/cmdline" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 50); do
-      [ -d "/proc/$pid" ] || break
-      sleep 0.1
-    done
-    if [ -d "/proc/$pid" ]; then
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$pidfile"
+# The PID in PIDFILE if that process is still one of ours (knotd or unbound).
+live_pid() { # PIDFILE
+  local pid
+  pid=$(tr -dc '0-9' <"$1" 2>/dev/null || true)
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] &&
+    grep -qaE '(knotd|unbound)' "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+  return 0
 }
 
+# Stops every process whose PID file is in DIR/run: all are asked to stop at once, any
+# still running after five seconds is killed; then the PID files go.
 down() {
-  local f
+  local f pid pids=() i
   [ -d "$run" ] || return 0
   for f in "$run"/*.pid; do
     [ -e "$f" ] || continue
-    stop_pidfile "$f"
+    pid=$(live_pid "$f")
+    if [ -n "$pid" ]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
   done
+  for i in $(seq 50); do
+    local left=()
+    for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && left+=("$pid"); done
+    pids=("${left[@]}")
+    [ ${#pids[@]} -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    echo "testbed: PID $pid did not stop in 5 s; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -f "$run"/*.pid
 }
 
 if [ "$action" = down ]; then
@@ -140,29 +148,41 @@ soa() { # ZONE NS-NAME
   printf '@ SOA %s %s 1 7200 3600 1209600 300\n' "$2" "$mailbox"
 }
 
-# Keys for the signed zones.
-root_ksk=$(bind_key . RSASHA256 ksk)
-root_zsk=$(bind_key . RSASHA256 zsk)
-tld_ksk=$(bind_key $tld. ECDSAP256SHA256 ksk)
-tld_zsk=$(bind_key $tld. ECDSAP256SHA256 zsk)
-alg8_ksk=$(bind_key alg8.$tld. RSASHA256 ksk)
-alg8_zsk=$(bind_key alg8.$tld. RSASHA256 zsk)
-alg15_ksk=$(bind_key alg15.$tld. ED25519 ksk)
-alg15_zsk=$(bind_key alg15.$tld. ED25519 zsk)
-expired_ksk=$(bind_key expired.$tld. ECDSAP256SHA256 ksk)
-expired_zsk=$(bind_key expired.$tld. ECDSAP256SHA256 zsk)
-wrongds_ksk=$(bind_key wrongds.$tld. ECDSAP256SHA256 ksk)
-wrongds_zsk=$(bind_key wrongds.$tld. ECDSAP256SHA256 zsk)
+# Keys for the signed zones, made in parallel (RSA key generation dominates bring-up).
+# Each job leaves the key's base name in keys/ROLE.name.
+keygen_jobs=()
+bind_key_job() { # ROLE ZONE ALGORITHM ksk|zsk
+  bind_key "$2" "$3" "$4" >"$keys/$1.name" &
+  keygen_jobs+=($!)
+}
+bind_key_job root_ksk . RSASHA256 ksk
+bind_key_job root_zsk . RSASHA256 zsk
+bind_key_job alg8_ksk alg8.$tld. RSASHA256 ksk
+bind_key_job alg8_zsk alg8.$tld. RSASHA256 zsk
+bind_key_job tld_ksk $tld. ECDSAP256SHA256 ksk
+bind_key_job tld_zsk $tld. ECDSAP256SHA256 zsk
+bind_key_job alg15_ksk alg15.$tld. ED25519 ksk
+bind_key_job alg15_zsk alg15.$tld. ED25519 zsk
+bind_key_job expired_ksk expired.$tld. ECDSAP256SHA256 ksk
+bind_key_job expired_zsk expired.$tld. ECDSAP256SHA256 zsk
+bind_key_job wrongds_ksk wrongds.$tld. ECDSAP256SHA256 ksk
+bind_key_job wrongds_zsk wrongds.$tld. ECDSAP256SHA256 zsk
 # A key never published in wrongds.danebed.: the TLD's DS for that zone points at it.
-wrongds_ghost=$(mkdir -p "$keys/ghost" && dnssec-keygen -q -K "$keys/ghost" \
-  -a ECDSAP256SHA256 -f KSK -n ZONE wrongds.$tld.)
+mkdir -p "$keys/ghost"
+dnssec-keygen -q -K "$keys/ghost" -a ECDSAP256SHA256 -f KSK -n ZONE wrongds.$tld. \
+  >"$keys/wrongds_ghost.name"
 (
   cd "$keys"
-  ldns-keygen -a ECDSAP256SHA256 -k alg13.$tld. >alg13.ksk
-  ldns-keygen -a ECDSAP256SHA256 alg13.$tld. >alg13.zsk
+  ldns-keygen -a ECDSAP256SHA256 -k alg13.$tld. >alg13_ksk.name
+  ldns-keygen -a ECDSAP256SHA256 alg13.$tld. >alg13_zsk.name
 )
-alg13_ksk=$(cat "$keys/alg13.ksk")
-alg13_zsk=$(cat "$keys/alg13.zsk")
+for job in "${keygen_jobs[@]}"; do wait "$job"; done
+for role in root_ksk root_zsk alg8_ksk alg8_zsk tld_ksk tld_zsk alg15_ksk alg15_zsk \
+  expired_ksk expired_zsk wrongds_ksk wrongds_zsk wrongds_ghost alg13_ksk alg13_zsk; do
+  name=$(cat "$keys/$role.name")
+  [ -n "$name" ] || { echo "testbed: no key made for $role" >&2; exit 1; }
+  printf -v "$role" '%s' "$name"
+done
 
 # The trust anchor: the root KSK's DS, for Unbound and `dane verify`, and as a
 # trust-anchors clause for delv.
@@ -299,9 +319,18 @@ bind_sign wrongds.$tld. wrongds.$tld -s "$inception" -e "$expiration" -- \
   "$wrongds_ksk" "$wrongds_zsk"
 ldns-signzone -i "$inception" -e "$expiration" -f "$zones/alg13.$tld.signed" \
   "$zones/alg13.$tld.zone" "$keys/$alg13_ksk" "$keys/$alg13_zsk"
-# One RRset made bogus: a changed octet in the middle of badsig's RRSIG (RFC 4035 §5.3.3
-# then fails).
-python3 "$(dirname "$0")/corrupt-rrsig.py" "$zones/alg13.$tld.signed" "badsig.alg13.$tld." A
+# One RRset made bogus: one base64 digit in the middle of badsig's RRSIG signature
+# changed, so the record still parses but the signature fails (RFC 4035 §5.3.3).
+awk -v owner="badsig.alg13.$tld." -v OFS='\t' '
+  $1 == owner && $4 == "RRSIG" && $5 == "A" {
+    n = split($0, f, /[ \t]+/); sig = f[13]; for (i = 14; i <= n; i++) sig = sig f[i]
+    mid = int(length(sig) / 2); c = substr(sig, mid, 1)
+    sig = substr(sig, 1, mid - 1) (c == "A" ? "B" : "A") substr(sig, mid + 1)
+    line = f[1]; for (i = 2; i <= 12; i++) line = line OFS f[i]; print line OFS sig
+    done++; next }
+  { print }
+  END { if (!done) exit 1 }' "$zones/alg13.$tld.signed" >"$zones/alg13.$tld.bogus"
+mv "$zones/alg13.$tld.bogus" "$zones/alg13.$tld.signed"
 cp "$zones/insecure.$tld.zone" "$zones/insecure.$tld.signed"
 cp "$zones/unsigned.alg13.$tld.zone" "$zones/unsigned.alg13.$tld.signed"
 
