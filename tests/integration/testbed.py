@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""`dane verify` against answers from real servers: brings up the loopback hierarchy of
+scripts/testbed/testbed.sh, and for each case compares three validators' verdicts.
+
+  Unbound   the validating Unbound, asked without CD: AD set -> secure, SERVFAIL -> bogus,
+            NOERROR or NXDOMAIN without AD -> insecure
+  delv      BIND's delv with the bed's anchor, through the non-validating Unbound
+  dane      `dane verify --trust-anchor ANCHOR --time NOW --query NAME TYPE` over the
+            answer fetched with `dig +dnssec +cd` from the non-validating Unbound, plus the
+            DNSKEY RRset and the DS response (records or their denial) of every zone apex
+            from the root down to each name in the answer, fetched the same way
+
+Each case passes when Unbound gives the verdict the bed was built to produce, delv agrees
+(except where DELV_DIFFERS says why not), and dane agrees with Unbound. A case in
+DANE_EXPECTED_FAILURES must disagree: if it agrees, that counts as a failure, so that the
+list is trimmed when the validator is fixed.
+
+usage: testbed.py DANE_BINARY SOURCE_ROOT SCRATCH_DIR [--results FILE --config NAME]
+  SCRATCH_DIR   where the bed is made (its keys, zones and PID files); removed first
+  --results     also appends one row per check to FILE in scripts/tally-results.py's
+                format (config, test, passed, failed, note)
+Needs root (port 53 on 127.x), knot, unbound, bind9-utils (dig, delv, dnssec-signzone),
+ldnsutils: scripts/install-deps.sh. Exits 1 if any check failed, 2 if the bed did not come up.
+"""
+import datetime
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+# (name, qname, qtype, the verdict Unbound must give: what the bed was built to produce)
+CASES = [
+    ("alg8 secure answer", "www.alg8.danebed.", "A", "secure"),
+    ("alg13 secure answer", "www.alg13.danebed.", "A", "secure"),
+    ("alg15 secure answer", "www.alg15.danebed.", "A", "secure"),
+    ("NSEC nxdomain", "nope.alg13.danebed.", "A", "secure"),
+    ("NSEC nodata", "www.alg13.danebed.", "AAAA", "secure"),
+    ("NSEC3 nxdomain", "nope.alg15.danebed.", "A", "secure"),
+    ("NSEC3 nodata", "www.alg15.danebed.", "TXT", "secure"),
+    ("NSEC wildcard", "x.wild.alg13.danebed.", "TXT", "secure"),
+    ("NSEC3 wildcard", "x.wild.alg15.danebed.", "TXT", "secure"),
+    ("NSEC3 opt-out zone: signed delegation", "alg8.danebed.", "DS", "secure"),
+    # RFC 5155 §9.2: an opt-out span may hide an unsigned delegation, so Unbound does not
+    # call an NXDOMAIN proven by one secure.
+    ("NSEC3 opt-out zone: nxdomain", "nope.danebed.", "A", "insecure"),
+    ("CNAME chain across three zones", "chain.alg8.danebed.", "A", "secure"),
+    ("DNAME into another zone", "www.old.alg13.danebed.", "A", "secure"),
+    ("insecure delegation under NSEC3 opt-out", "www.insecure.danebed.", "A", "insecure"),
+    ("insecure delegation under NSEC", "www.unsigned.alg13.danebed.", "A", "insecure"),
+    ("expired signatures", "www.expired.danebed.", "A", "bogus"),
+    ("corrupted RRSIG", "badsig.alg13.danebed.", "A", "bogus"),
+    ("DS matching no key", "www.wrongds.danebed.", "A", "bogus"),
+    ("RRset too large for UDP", "big.alg8.danebed.", "TXT", "secure"),
+    ("TLSA alg8", "_25._tcp.mail.alg8.danebed.", "TLSA", "secure"),
+    ("TLSA alg13", "_25._tcp.mail.alg13.danebed.", "TLSA", "secure"),
+    ("TLSA alg15 (NSEC3)", "_25._tcp.mail.alg15.danebed.", "TLSA", "secure"),
+    ("TLSA insecure", "_25._tcp.mail.insecure.danebed.", "TLSA", "insecure"),
+]
+
+# Cases where delv (BIND 9.18) differs from Unbound, with the reason.
+DELV_DIFFERS = {
+    "NSEC3 opt-out zone: nxdomain":
+        "delv calls an NXDOMAIN under an opt-out NSEC3 span fully validated; Unbound treats "
+        "it as insecure (RFC 5155 §9.2: the span may hold an unsigned delegation)",
+}
+
+# Cases where `dane verify` is known to disagree with Unbound, with the difference seen.
+# Each must still disagree; one that starts agreeing fails until it is taken off the list.
+DANE_EXPECTED_FAILURES = {
+}
+
+failures = 0
+results_rows = []
+
+
+def report(check, ok, note=""):
+    global failures
+    if not ok:
+        failures += 1
+    results_rows.append((check, 1 if ok else 0, 0 if ok else 1, "" if ok else note))
+    print(f"{'ok  ' if ok else 'FAIL'} {check}" + (f": {note}" if note and not ok else ""))
+
+
+def run(args, timeout=30):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Response:
+    def __init__(self, text):
+        m = re.search(r"status: (\w+)", text)
+        self.rcode = m.group(1) if m else "NONE"
+        m = re.search(r";; flags: ([a-z ]*);", text)
+        self.flags = set(m.group(1).split()) if m else set()
+        self.sections = {"ANSWER": [], "AUTHORITY": [], "ADDITIONAL": []}
+        section = None
+        for line in text.splitlines():
+            m = re.match(r";; (\w+) SECTION:", line)
+            if m:
+                section = m.group(1)
+                continue
+            if not line.strip():
+                section = None
+                continue
+            if line.startswith(";") or section not in self.sections:
+                continue
+            self.sections[section].append(line)
+        self.server = re.search(r";; SERVER: (\S+)", text)
+
+    def records(self, *sections):
+        return [r for s in sections for r in self.sections[s]]
+
+
+def dig(server, name, rtype, *options):
+    rc, out, err = run(["dig", f"@{server}", "+dnssec", "+time=3", "+tries=2", *options,
+                        name, rtype])
+    if rc != 0:
+        raise RuntimeError(f"dig @{server} {name} {rtype} failed: {err.strip()}")
+    return Response(out)
+
+
+def fields(record):
+    return record.split()
+
+
+def ancestors(name):
+    """name itself, then each parent up to and including the root."""
+    labels = [l for l in name.rstrip(".").split(".") if l]
+    out = [".".join(labels[i:]) + "." for i in range(len(labels))]
+    return out + ["."]
+
+
+class Bed:
+    def __init__(self, env):
+        self.env = env
+        self.plain = env["TESTBED_NONVALIDATING"]
+        self.validating = env["TESTBED_VALIDATING"]
+        self.apex_cache = {}
+
+    def is_apex(self, name):
+        if name not in self.apex_cache:
+            r = dig(self.plain, name, "SOA", "+cd")
+            self.apex_cache[name] = any(
+                fields(rec)[3] == "SOA" and fields(rec)[0].lower() == name.lower()
+                for rec in r.records("ANSWER"))
+        return self.apex_cache[name]
+
+    def chain_records(self, answer, qname):
+        """DNSKEY RRsets and DS responses of every apex above the names in the answer."""
+        names = {qname.lower()}
+        for rec in answer.records("ANSWER", "AUTHORITY"):
+            f = fields(rec)
+            names.add(f[0].lower())
+            if f[3] in ("CNAME", "DNAME"):
+                names.add(f[4].lower())
+            if f[3] == "RRSIG":
+                names.add(f[11].lower())
+        apexes = []
+        for n in sorted(names):
+            for a in ancestors(n):
+                if a not in apexes and self.is_apex(a):
+                    apexes.append(a)
+        out = []
+        for apex in apexes:
+            out += dig(self.plain, apex, "DNSKEY", "+cd").records("ANSWER")
+            if apex != ".":
+                out += dig(self.plain, apex, "DS", "+cd").records("ANSWER", "AUTHORITY")
+        return out
+
+
+def unbound_verdict(r):
+    if r.rcode == "SERVFAIL":
+        return "bogus"
+    if r.rcode in ("NOERROR", "NXDOMAIN"):
+        return "secure" if "ad" in r.flags else "insecure"
+    return f"rcode {r.rcode}"
+
+
+def delv_verdict(bed, qname, qtype):
+    rc, out, err = run(["delv", "-a", bed.env["TESTBED_DELV_ANCHOR"], f"@{bed.plain}",
+                        "+nortrace", qname, qtype])
+    text = out + err
+    if "fully validated" in text:
+        return "secure", text
+    if "unsigned answer" in text or "insecure" in text:
+        return "insecure", text
+    if "resolution failed" in text or "broken trust chain" in text:
+        return "bogus", text
+    return "unknown", text
+
+
+def dane_verdict(dane, bed, scratch, qname, qtype):
+    answer = dig(bed.plain, qname, qtype, "+cd")
+    chain = bed.chain_records(answer, qname)
+    answer_file = os.path.join(scratch, "answer.zone")
+    chain_file = os.path.join(scratch, "chain.zone")
+    with open(answer_file, "w") as f:
+        f.write("\n".join(answer.records("ANSWER", "AUTHORITY")) + "\n")
+    with open(chain_file, "w") as f:
+        f.write("\n".join(chain) + "\n")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S")
+    args = [dane, "verify", "--trust-anchor", bed.env["TESTBED_ANCHOR"], "--time", now,
+            "--query", qname, qtype, answer_file, chain_file]
+    rc, out, err = run(args)
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    m = re.match(r"proves: (\S+) (secure|insecure|bogus|indeterminate)", last)
+    if rc == 2 or not m:
+        return "error", f"exit {rc}: {(err or out).strip()[:300]}", answer
+    return m.group(2), last, answer
+
+
+def tcp_fallback_checks(bed):
+    """The big RRset really needs TCP: a UDP answer of at most 1232 octets is truncated,
+    from the authoritative server and from the non-validating Unbound."""
+    for who, server in (("authoritative", bed.env["TESTBED_SLD_SERVER"]),
+                        ("Unbound", bed.plain)):
+        r = dig(server, "big.alg8.danebed.", "TXT", "+cd", "+notcp", "+ignore",
+                "+bufsize=1232")
+        report(f"RRset too large for UDP: {who} truncates the UDP answer", "tc" in r.flags,
+               f"flags {sorted(r.flags)}")
+        r = dig(server, "big.alg8.danebed.", "TXT", "+cd", "+tcp")
+        n = sum(1 for rec in r.records("ANSWER") if fields(rec)[3] == "TXT")
+        report(f"RRset too large for UDP: {who} gives all 40 TXT records over TCP", n == 40,
+               f"{n} TXT records")
+
+
+def load_env(path):
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                env[k] = v.strip('"')
+    return env
+
+
+def append_results(root, path, config):
+    spec = importlib.util.spec_from_file_location(
+        "tally", os.path.join(root, "scripts", "tally-results.py"))
+    tally = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tally)
+    tally.append(path, [(config, f"testbed: {c}", p, f, n) for c, p, f, n in results_rows])
+
+
+def main(argv):
+    args = argv[1:]
+    results = config = None
+    if "--results" in args:
+        i = args.index("--results")
+        results = args[i + 1]
+        del args[i:i + 2]
+    if "--config" in args:
+        i = args.index("--config")
+        config = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    dane, root, scratch = (os.path.abspath(a) for a in args)
+    script = os.path.join(root, "scripts", "testbed", "testbed.sh")
+    bed_dir = os.path.join(scratch, "bed")
+    work = os.path.join(scratch, "work")
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(work)
+
+    t0 = time.monotonic()
+    rc, out, err = run([script, "up", bed_dir], timeout=120)
+    up_seconds = time.monotonic() - t0
+    print(out + err, end="")
+    if rc != 0:
+        report("bring-up", False, f"testbed.sh up exited {rc}")
+        if results:
+            append_results(root, results, config or "testbed")
+        return 2
+    print(f"bed up in {up_seconds:.1f} s")
+    try:
+        bed = Bed(load_env(os.path.join(bed_dir, "env")))
+        print(f"{'case':44} {'query':40} {'unbound':9} {'delv':9} dane")
+        for name, qname, qtype, designed in CASES:
+            ub = unbound_verdict(dig(bed.validating, qname, qtype))
+            dv, delv_text = delv_verdict(bed, qname, qtype)
+            dn, dane_line, _ = dane_verdict(dane, bed, work, qname, qtype)
+            print(f"{name:44} {qname + ' ' + qtype:40} {ub:9} {dv:9} {dn} ({dane_line})")
+            report(f"{name}: Unbound says {designed}", ub == designed, f"Unbound says {ub}")
+            if name in DELV_DIFFERS:
+                report(f"{name}: delv differs as known", dv != ub,
+                       f"delv now agrees with Unbound ({dv}): remove it from DELV_DIFFERS")
+            else:
+                report(f"{name}: delv agrees", dv == ub, f"delv says {dv}, Unbound {ub}: "
+                       + " / ".join(l for l in delv_text.splitlines() if l.startswith(";;"))[:200])
+            agrees = dn == ub
+            if name in DANE_EXPECTED_FAILURES:
+                report(f"{name}: dane disagrees as expected", not agrees,
+                       f"dane now agrees ({dn}): remove it from DANE_EXPECTED_FAILURES")
+            else:
+                report(f"{name}: dane agrees", agrees,
+                       f"dane says {dn}, Unbound {ub}: {dane_line}")
+        tcp_fallback_checks(bed)
+    finally:
+        rc, out, err = run([script, "down", bed_dir])
+        print(out + err, end="")
+        left = [f for f in os.listdir(os.path.join(bed_dir, "run")) if f.endswith(".pid")]
+        report("bring-down: every PID file gone", rc == 0 and not left, f"left: {left}")
+        print(f"bed up and tested in {time.monotonic() - t0:.1f} s")
+        if results:
+            append_results(root, results, config or "testbed")
+    passed = sum(r[1] for r in results_rows)
+    print(f"testbed: {len(results_rows)} checks: {passed} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
