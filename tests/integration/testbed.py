@@ -129,7 +129,7 @@ def fields(record):
 def ancestors(name):
     """name itself, then each parent up to and including the root."""
     labels = [l for l in name.rstrip(".").split(".") if l]
-    out = [".".join(labels[i:]) + "." for i in range(len(labels))]
+    out = [".".join(labels[i:]).lower() + "." for i in range(len(labels))]
     return out + ["."]
 
 
@@ -140,16 +140,20 @@ class Bed:
         self.validating = env["TESTBED_VALIDATING"]
         self.apex_cache = {}
 
-    def is_apex(self, name):
+    def apex_soa(self, name):
+        """The SOA RRset (with its RRSIGs) when name is a zone apex, else None."""
         if name not in self.apex_cache:
             r = dig(self.plain, name, "SOA", "+cd")
-            self.apex_cache[name] = any(
-                fields(rec)[3] == "SOA" and fields(rec)[0].lower() == name.lower()
-                for rec in r.records("ANSWER"))
+            records = [rec for rec in r.records("ANSWER") if fields(rec)[0].lower() == name]
+            is_apex = any(fields(rec)[3] == "SOA" for rec in records)
+            self.apex_cache[name] = records if is_apex else None
         return self.apex_cache[name]
 
     def chain_records(self, answer, qname):
-        """DNSKEY RRsets and DS responses of every apex above the names in the answer."""
+        """The DNSKEY RRset and the DS response of every apex above the names in the
+        answer. An unsigned zone has no DNSKEY RRset to show the validator where it starts
+        (it learns apexes from the owners of DNSKEY, DS, SOA and NS RRsets), so its SOA RRset
+        goes in instead, as a resolver would know the cut from the referral."""
         names = {qname.lower()}
         for rec in answer.records("ANSWER", "AUTHORITY"):
             f = fields(rec)
@@ -161,11 +165,12 @@ class Bed:
         apexes = []
         for n in sorted(names):
             for a in ancestors(n):
-                if a not in apexes and self.is_apex(a):
+                if a not in apexes and self.apex_soa(a) is not None:
                     apexes.append(a)
         out = []
         for apex in apexes:
-            out += dig(self.plain, apex, "DNSKEY", "+cd").records("ANSWER")
+            keys = dig(self.plain, apex, "DNSKEY", "+cd").records("ANSWER")
+            out += keys if keys else self.apex_soa(apex)
             if apex != ".":
                 out += dig(self.plain, apex, "DS", "+cd").records("ANSWER", "AUTHORITY")
         return out
