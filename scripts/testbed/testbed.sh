@@ -29,6 +29,8 @@
 #   insecure.danebed.      unsigned, delegated without DS (covered by the TLD's opt-out)
 #   expired.danebed.       ECDSAP256SHA256, signatures that expired a day ago
 #   wrongds.danebed.       ECDSAP256SHA256, the TLD's DS matches no key of the zone
+#   nokeysig.danebed.      ECDSAP256SHA256, ldns-signzone, the RRSIGs over its DNSKEY RRset
+#                          removed after signing
 # Mail names `_25._tcp.mail.<zone>` carry TLSA records in alg8, alg13, alg15 and insecure.
 set -euo pipefail
 
@@ -175,10 +177,13 @@ dnssec-keygen -q -K "$keys/ghost" -a ECDSAP256SHA256 -f KSK -n ZONE wrongds.$tld
   cd "$keys"
   ldns-keygen -a ECDSAP256SHA256 -k alg13.$tld. >alg13_ksk.name
   ldns-keygen -a ECDSAP256SHA256 alg13.$tld. >alg13_zsk.name
+  ldns-keygen -a ECDSAP256SHA256 -k nokeysig.$tld. >nokeysig_ksk.name
+  ldns-keygen -a ECDSAP256SHA256 nokeysig.$tld. >nokeysig_zsk.name
 )
 for job in "${keygen_jobs[@]}"; do wait "$job"; done
 for role in root_ksk root_zsk alg8_ksk alg8_zsk tld_ksk tld_zsk alg15_ksk alg15_zsk \
-  expired_ksk expired_zsk wrongds_ksk wrongds_zsk wrongds_ghost alg13_ksk alg13_zsk; do
+  expired_ksk expired_zsk wrongds_ksk wrongds_zsk wrongds_ghost alg13_ksk alg13_zsk \
+  nokeysig_ksk nokeysig_zsk; do
   name=$(cat "$keys/$role.name")
   [ -n "$name" ] || { echo "testbed: no key made for $role" >&2; exit 1; }
   printf -v "$role" '%s' "$name"
@@ -210,12 +215,13 @@ mail_tlsa() { # a DANE-EE(3) SPKI(1) SHA2-256(1) record (RFC 7672 §3.1.1) with 
   echo "ns1 A $root_ip"
   echo "ns2 A $tld_ip"
   echo "nic TXT \"the TLD of the dane test bed\""
-  for child in alg8 alg13 alg15 expired wrongds insecure; do
+  for child in alg8 alg13 alg15 expired wrongds nokeysig insecure; do
     echo "$child NS ns.$child"
     echo "ns.$child A $sld_ip"
   done
   bind_ds "$alg8_ksk"
   ldns-key2ds -n -2 "$keys/$alg13_ksk.key"
+  ldns-key2ds -n -2 "$keys/$nokeysig_ksk.key"
   bind_ds "$alg15_ksk"
   bind_ds "$expired_ksk"
   dnssec-dsfromkey -2 "$keys/ghost/$wrongds_ghost.key"
@@ -268,7 +274,7 @@ big_txt() { # 40 strings of 60 octets: well over 1232 octets with the RRSIG (RFC
   echo "*.wild TXT \"wildcard in an NSEC3 zone\""
 } >"$zones/alg15.$tld.zone"
 
-for z in expired wrongds insecure; do
+for z in expired wrongds nokeysig insecure; do
   {
     soa $z.$tld. ns
     echo "@ NS ns"
@@ -331,6 +337,12 @@ awk -v owner="badsig.alg13.$tld." -v OFS='\t' '
   { print }
   END { if (!done) exit 1 }' "$zones/alg13.$tld.signed" >"$zones/alg13.$tld.bogus"
 mv "$zones/alg13.$tld.bogus" "$zones/alg13.$tld.signed"
+# A DNSKEY RRset without signatures: nothing can link the DS to the zone's keys (RFC 4035
+# §5.2 wants a DNSKEY RRset signed by the key the DS names).
+ldns-signzone -i "$inception" -e "$expiration" -f "$zones/nokeysig.$tld.full" \
+  "$zones/nokeysig.$tld.zone" "$keys/$nokeysig_ksk" "$keys/$nokeysig_zsk"
+awk '!($4 == "RRSIG" && $5 == "DNSKEY")' "$zones/nokeysig.$tld.full" \
+  >"$zones/nokeysig.$tld.signed"
 cp "$zones/insecure.$tld.zone" "$zones/insecure.$tld.signed"
 cp "$zones/unsigned.alg13.$tld.zone" "$zones/unsigned.alg13.$tld.signed"
 
@@ -375,7 +387,7 @@ start_knot() { # NAME ADDRESS ZONE...
 start_knot root "$root_ip" .
 start_knot tld "$tld_ip" $tld.
 start_knot sld "$sld_ip" alg8.$tld. alg13.$tld. alg15.$tld. expired.$tld. wrongds.$tld. \
-  insecure.$tld.
+  nokeysig.$tld. insecure.$tld.
 start_knot leaf "$leaf_ip" unsigned.alg13.$tld.
 
 printf '. 3600000 NS ns1.%s.\nns1.%s. 3600000 A %s\n' $tld $tld "$root_ip" \
@@ -428,7 +440,7 @@ ready() { # ADDRESS NAME
 }
 ready "$root_ip" .
 ready "$tld_ip" $tld.
-for z in alg8 alg13 alg15 expired wrongds insecure; do ready "$sld_ip" $z.$tld.; done
+for z in alg8 alg13 alg15 expired wrongds nokeysig insecure; do ready "$sld_ip" $z.$tld.; done
 ready "$leaf_ip" unsigned.alg13.$tld.
 ready "$validating_ip" $tld.
 ready "$plain_ip" $tld.

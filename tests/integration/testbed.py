@@ -8,7 +8,8 @@ scripts/testbed/testbed.sh, and for each case compares three validators' verdict
   dane      `dane verify --trust-anchor ANCHOR --time NOW --query NAME TYPE` over the
             answer fetched with `dig +dnssec +cd` from the non-validating Unbound, plus the
             DNSKEY RRset and the DS response (records or their denial) of every zone apex
-            from the root down to each name in the answer, fetched the same way
+            from the root down to each name in the answer, fetched the same way; run twice,
+            the answer's records first and last, and the two outputs must match
 
 Each case passes when Unbound gives the verdict the bed was built to produce, delv agrees
 (except where DELV_DIFFERS says why not), and dane agrees with Unbound. A case in
@@ -53,6 +54,7 @@ CASES = [
     ("expired signatures", "www.expired.danebed.", "A", "bogus"),
     ("corrupted RRSIG", "badsig.alg13.danebed.", "A", "bogus"),
     ("DS matching no key", "www.wrongds.danebed.", "A", "bogus"),
+    ("unsigned DNSKEY RRset", "www.nokeysig.danebed.", "A", "bogus"),
     ("RRset too large for UDP", "big.alg8.danebed.", "TXT", "secure"),
     ("TLSA alg8", "_25._tcp.mail.alg8.danebed.", "TLSA", "secure"),
     ("TLSA alg13", "_25._tcp.mail.alg13.danebed.", "TLSA", "secure"),
@@ -70,6 +72,11 @@ DELV_DIFFERS = {
 # Cases where `dane verify` is known to disagree with Unbound, with the difference seen.
 # Each must still disagree; one that starts agreeing fails until it is taken off the list.
 DANE_EXPECTED_FAILURES = {
+}
+
+# Cases where `dane verify` prints another last line when the chain records come before the
+# answer's; same rule as above.
+DANE_ORDER_DEPENDENT = {
 }
 
 failures = 0
@@ -207,14 +214,18 @@ def dane_verdict(dane, bed, scratch, qname, qtype):
     with open(chain_file, "w") as f:
         f.write("\n".join(chain) + "\n")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S")
-    args = [dane, "verify", "--trust-anchor", bed.env["TESTBED_ANCHOR"], "--time", now,
-            "--query", qname, qtype, answer_file, chain_file]
-    rc, out, err = run(args)
-    last = out.strip().splitlines()[-1] if out.strip() else ""
-    m = re.match(r"proves: (\S+) (secure|insecure|bogus|indeterminate)", last)
-    if rc == 2 or not m:
-        return "error", f"exit {rc}: {(err or out).strip()[:300]}", answer
-    return m.group(2), last, answer
+    verdicts = []
+    # The same records in both orders: the verdict may not depend on it.
+    for files in ([answer_file, chain_file], [chain_file, answer_file]):
+        rc, out, err = run([dane, "verify", "--trust-anchor", bed.env["TESTBED_ANCHOR"],
+                            "--time", now, "--query", qname, qtype, *files])
+        last = out.strip().splitlines()[-1] if out.strip() else ""
+        m = re.match(r"proves: (\S+) (secure|insecure|bogus|indeterminate)", last)
+        if rc == 2 or not m:
+            verdicts.append(("error", f"exit {rc}: {(err or out).strip()[:300]}"))
+        else:
+            verdicts.append((m.group(2), last))
+    return verdicts
 
 
 def tcp_fallback_checks(bed):
@@ -288,7 +299,8 @@ def main(argv):
         for name, qname, qtype, designed in CASES:
             ub = unbound_verdict(dig(bed.validating, qname, qtype))
             dv, delv_text = delv_verdict(bed, qname, qtype)
-            dn, dane_line, _ = dane_verdict(dane, bed, work, qname, qtype)
+            (dn, dane_line), (dn_reversed, reversed_line) = dane_verdict(
+                dane, bed, work, qname, qtype)
             print(f"{name:44} {qname + ' ' + qtype:40} {ub:9} {dv:9} {dn} ({dane_line})")
             report(f"{name}: Unbound says {designed}", ub == designed, f"Unbound says {ub}")
             if name in DELV_DIFFERS:
@@ -304,6 +316,13 @@ def main(argv):
             else:
                 report(f"{name}: dane agrees", agrees,
                        f"dane says {dn}, Unbound {ub}: {dane_line}")
+            same = dane_line == reversed_line
+            if name in DANE_ORDER_DEPENDENT:
+                report(f"{name}: dane's verdict depends on the order, as expected", not same,
+                       "the order no longer matters: remove it from DANE_ORDER_DEPENDENT")
+            else:
+                report(f"{name}: dane says the same with the files in the other order", same,
+                       f"answer first: {dane_line}; chain first: {reversed_line}")
         tcp_fallback_checks(bed)
     finally:
         rc, out, err = run([script, "down", bed_dir])
