@@ -3,6 +3,9 @@
 #
 #   deps     scripts/install-deps.sh (apt-get, only what is missing)
 #   gcc      GCC 12 build (-Werror), every Meson test but the header checks
+#   testbed  `dane verify` (from the GCC tree) against real servers' answers: a signed
+#            hierarchy on loopback (scripts/testbed/testbed.sh: knotd, two Unbound), each
+#            case checked against Unbound and delv (tests/integration/testbed.py); needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
 #   fuzz     each libFuzzer target for a short bounded run from its seed corpus
@@ -15,7 +18,7 @@
 # build that could not run counts as one failure. Exits non-zero if anything failed.
 #
 # Environment:
-#   DANE_CI_STAGES     stages to run (default: "deps gcc asan headers fuzz botan3");
+#   DANE_CI_STAGES     stages to run (default: "deps gcc testbed asan headers fuzz botan3");
 #                      stages left out are reported as skipped, never as passed
 #   DANE_FUZZ_SECONDS  libFuzzer time per target (default 20)
 #   DANE_CI_WERROR     1 (default) builds the GCC configuration with -Werror
@@ -27,7 +30,7 @@ ci=$src/build-ci
 results=$ci/results.tsv
 tally=$src/scripts/tally-results.py
 
-all_stages=(deps gcc asan headers fuzz botan3)
+all_stages=(deps gcc testbed asan headers fuzz botan3)
 read -r -a stages <<<"${DANE_CI_STAGES:-${all_stages[*]}}"
 fuzz_seconds=${DANE_FUZZ_SECONDS:-20}
 werror=$([ "${DANE_CI_WERROR:-1}" = 1 ] && echo true || echo false)
@@ -81,6 +84,24 @@ stage_deps() {
 stage_gcc() {
   meson_build gcc "$ci/gcc" g++-12 -Dwerror="$werror"
   meson_tests gcc "$ci/gcc" unit --no-suite headers
+}
+
+stage_testbed() {
+  local dir=$ci/gcc
+  if [ ! -f "$dir/build.ninja" ]; then
+    # The dane tool of the GCC tree; configure one if that stage did not run.
+    CXX=g++-12 meson setup "$dir" "$src" -Dwerror="$werror"
+  fi
+  [ -x "$dir/examples/dane" ] || ninja -C "$dir" examples/dane
+  # One row per check goes to the results; exit 1 (checks failed) and 2 (the bed did not
+  # come up) are counted there already.
+  local rc=0
+  timeout --kill-after=10 300 python3 tests/integration/testbed.py "$dir/examples/dane" "$src" \
+    "$ci/testbed" --results "$results" --config testbed || rc=$?
+  if [ "$rc" -gt 2 ] || ! awk -F'\t' '$1 == "testbed" { n++ } END { exit n == 0 }' "$results"; then
+    echo "testbed: tests/integration/testbed.py exited $rc without counting its checks"
+    return 1
+  fi
 }
 
 stage_asan() {
