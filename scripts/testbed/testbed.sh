@@ -110,6 +110,18 @@ done
 
 # Leftovers of an earlier run go first, so that `up` can be repeated.
 down
+
+# Another bed (or any server) on these addresses would answer in place of ours: refuse.
+# knotd and Unbound set SO_REUSEPORT, so binding alone would not always notice.
+all_ips=("$root_ip" "$tld_ip" "$sld_ip" "$leaf_ip" "$validating_ip" "$plain_ip")
+busy=$(ss -Hlntu 2>/dev/null | awk '{print $5}' | grep -E ':53$' || true)
+for ip in "${all_ips[@]}" 0.0.0.0 '*'; do
+  if grep -qxF "$ip:53" <<<"$busy"; then
+    echo "testbed: something already listens on $ip port 53 (another bed? set" \
+      "DANE_TESTBED_NET to another 127.x block)" >&2
+    exit 1
+  fi
+done
 rm -rf "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$run" "$dir/env"
 mkdir -p "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$run"
 
@@ -410,6 +422,7 @@ start_unbound() { # NAME ADDRESS validating|plain
     echo "    use-syslog: no"
     echo "    verbosity: 1"
     echo "    num-threads: 1"
+    echo "    so-reuseport: no"
     echo "    root-hints: \"$ud/root.hints\""
     echo "    trust-anchor-signaling: no"
     echo "    root-key-sentinel: no"
@@ -444,6 +457,13 @@ for z in alg8 alg13 alg15 expired wrongds nokeysig insecure; do ready "$sld_ip" 
 ready "$leaf_ip" unsigned.alg13.$tld.
 ready "$validating_ip" $tld.
 ready "$plain_ip" $tld.
+# Every server must still be running under the PID it recorded.
+for name in knot-root knot-tld knot-sld knot-leaf unbound-validating unbound-plain; do
+  if [ -z "$(live_pid "$run/$name.pid")" ]; then
+    echo "testbed: $name is not running (see its log under $dir)" >&2
+    exit 1
+  fi
+done
 
 cat >"$dir/env" <<ENV
 # Written by scripts/testbed/testbed.sh up; shell syntax.
