@@ -430,6 +430,7 @@ start_unbound() { # NAME ADDRESS validating|plain
       echo "    module-config: \"validator iterator\""
       echo "    trust-anchor-file: \"$dir/anchor.ds\""
       echo "    val-log-level: 2"
+      echo "    ede: yes"
     else
       echo "    module-config: \"iterator\""
     fi

@@ -12,7 +12,8 @@ scripts/testbed/testbed.sh, and for each case compares three validators' verdict
             the answer's records first and last, and the two outputs must match
 
 Each case passes when Unbound gives the verdict the bed was built to produce, delv agrees
-(except where DELV_DIFFERS says why not), and dane agrees with Unbound. A case in
+(except where DELV_DIFFERS says why not), and dane agrees with Unbound; when both say bogus,
+dane's RFC 8914 error code must be the one Unbound puts in its answer. A case in
 DANE_EXPECTED_FAILURES must disagree: if it agrees, that counts as a failure, so that the
 list is trimmed when the validator is fixed.
 
@@ -115,7 +116,9 @@ class Response:
             if line.startswith(";") or section not in self.sections:
                 continue
             self.sections[section].append(line)
-        self.server = re.search(r";; SERVER: (\S+)", text)
+        # RFC 8914 extended error, which the validating Unbound adds (ede: yes).
+        m = re.search(r"; EDE: (\d+)", text)
+        self.ede = int(m.group(1)) if m else None
 
     def records(self, *sections):
         return [r for s in sections for r in self.sections[s]]
@@ -244,7 +247,8 @@ def tcp_fallback_checks(bed):
 
 
 def check_case(dane, bed, work, name, qname, qtype, designed):
-    ub = unbound_verdict(dig(bed.validating, qname, qtype))
+    validated = dig(bed.validating, qname, qtype)
+    ub = unbound_verdict(validated)
     dv, delv_text = delv_verdict(bed, qname, qtype)
     (dn, dane_line), (dn_reversed, reversed_line) = dane_verdict(
         dane, bed, work, qname, qtype)
@@ -263,6 +267,11 @@ def check_case(dane, bed, work, name, qname, qtype, designed):
     else:
         report(f"{name}: dane agrees", agrees,
                f"dane says {dn}, Unbound {ub}: {dane_line}")
+    if ub == "bogus" and dn == "bogus":
+        m = re.search(r"\(EDE (\d+):", dane_line)
+        dane_ede = int(m.group(1)) if m else None
+        report(f"{name}: dane's EDE code is Unbound's ({validated.ede})",
+               dane_ede == validated.ede, f"dane EDE {dane_ede}, Unbound EDE {validated.ede}")
     same = dane_line == reversed_line
     if name in DANE_ORDER_DEPENDENT:
         report(f"{name}: dane's verdict depends on the order, as expected", not same,
