@@ -31,6 +31,8 @@
 #   wrongds.danebed.       ECDSAP256SHA256, the TLD's DS matches no key of the zone
 #   nokeysig.danebed.      ECDSAP256SHA256, ldns-signzone, the RRSIGs over its DNSKEY RRset
 #                          removed after signing
+#   many.danebed.          ECDSAP256SHA256, NSEC3, ldns-signzone; 120 names, so more than 64
+#                          NSEC3 records
 # Mail names `_25._tcp.mail.<zone>` carry TLSA records in alg8, alg13, alg15 and insecure.
 set -euo pipefail
 
@@ -191,11 +193,13 @@ dnssec-keygen -q -K "$keys/ghost" -a ECDSAP256SHA256 -f KSK -n ZONE wrongds.$tld
   ldns-keygen -a ECDSAP256SHA256 alg13.$tld. >alg13_zsk.name
   ldns-keygen -a ECDSAP256SHA256 -k nokeysig.$tld. >nokeysig_ksk.name
   ldns-keygen -a ECDSAP256SHA256 nokeysig.$tld. >nokeysig_zsk.name
+  ldns-keygen -a ECDSAP256SHA256 -k many.$tld. >many_ksk.name
+  ldns-keygen -a ECDSAP256SHA256 many.$tld. >many_zsk.name
 )
 for job in "${keygen_jobs[@]}"; do wait "$job"; done
 for role in root_ksk root_zsk alg8_ksk alg8_zsk tld_ksk tld_zsk alg15_ksk alg15_zsk \
   expired_ksk expired_zsk wrongds_ksk wrongds_zsk wrongds_ghost alg13_ksk alg13_zsk \
-  nokeysig_ksk nokeysig_zsk; do
+  nokeysig_ksk nokeysig_zsk many_ksk many_zsk; do
   name=$(cat "$keys/$role.name")
   [ -n "$name" ] || { echo "testbed: no key made for $role" >&2; exit 1; }
   printf -v "$role" '%s' "$name"
@@ -227,13 +231,14 @@ mail_tlsa() { # a DANE-EE(3) SPKI(1) SHA2-256(1) record (RFC 7672 §3.1.1) with 
   echo "ns1 A $root_ip"
   echo "ns2 A $tld_ip"
   echo "nic TXT \"the TLD of the dane test bed\""
-  for child in alg8 alg13 alg15 expired wrongds nokeysig insecure; do
+  for child in alg8 alg13 alg15 expired wrongds nokeysig many insecure; do
     echo "$child NS ns.$child"
     echo "ns.$child A $sld_ip"
   done
   bind_ds "$alg8_ksk"
   ldns-key2ds -n -2 "$keys/$alg13_ksk.key"
   ldns-key2ds -n -2 "$keys/$nokeysig_ksk.key"
+  ldns-key2ds -n -2 "$keys/$many_ksk.key"
   bind_ds "$alg15_ksk"
   bind_ds "$expired_ksk"
   dnssec-dsfromkey -2 "$keys/ghost/$wrongds_ghost.key"
@@ -299,6 +304,13 @@ for z in expired wrongds nokeysig insecure; do
 done
 
 {
+  soa many.$tld. ns
+  echo "@ NS ns"
+  echo "ns A $sld_ip"
+  for i in $(seq -w 1 120); do echo "h$i A 192.0.2.$((10#$i))"; done
+} >"$zones/many.$tld.zone"
+
+{
   soa unsigned.alg13.$tld. ns
   echo "@ NS ns"
   echo "ns A $leaf_ip"
@@ -355,6 +367,8 @@ ldns-signzone -i "$inception" -e "$expiration" -f "$zones/nokeysig.$tld.full" \
   "$zones/nokeysig.$tld.zone" "$keys/$nokeysig_ksk" "$keys/$nokeysig_zsk"
 awk '!($4 == "RRSIG" && $5 == "DNSKEY")' "$zones/nokeysig.$tld.full" \
   >"$zones/nokeysig.$tld.signed"
+ldns-signzone -n -t 0 -i "$inception" -e "$expiration" -f "$zones/many.$tld.signed" \
+  "$zones/many.$tld.zone" "$keys/$many_ksk" "$keys/$many_zsk"
 cp "$zones/insecure.$tld.zone" "$zones/insecure.$tld.signed"
 cp "$zones/unsigned.alg13.$tld.zone" "$zones/unsigned.alg13.$tld.signed"
 
@@ -376,6 +390,11 @@ start_knot() { # NAME ADDRESS ZONE...
     echo "log:"
     echo "  - target: \"$kd/knot.log\""
     echo "    any: info"
+    # Zone transfers to loopback, so that tests can take a zone as served.
+    echo "acl:"
+    echo "  - id: loopback-transfer"
+    echo "    address: 127.0.0.0/8"
+    echo "    action: transfer"
     echo "database:"
     echo "    storage: \"$kd/db\""
     echo "control:"
@@ -385,6 +404,7 @@ start_knot() { # NAME ADDRESS ZONE...
     echo "    storage: \"$zones\""
     echo "    zonefile-sync: -1"
     echo "    journal-content: none"
+    echo "    acl: loopback-transfer"
     echo "zone:"
     local z file
     for z in "$@"; do
@@ -399,7 +419,7 @@ start_knot() { # NAME ADDRESS ZONE...
 start_knot root "$root_ip" .
 start_knot tld "$tld_ip" $tld.
 start_knot sld "$sld_ip" alg8.$tld. alg13.$tld. alg15.$tld. expired.$tld. wrongds.$tld. \
-  nokeysig.$tld. insecure.$tld.
+  nokeysig.$tld. many.$tld. insecure.$tld.
 start_knot leaf "$leaf_ip" unsigned.alg13.$tld.
 
 printf '. 3600000 NS ns1.%s.\nns1.%s. 3600000 A %s\n' $tld $tld "$root_ip" \
@@ -454,7 +474,7 @@ ready() { # ADDRESS NAME
 }
 ready "$root_ip" .
 ready "$tld_ip" $tld.
-for z in alg8 alg13 alg15 expired wrongds nokeysig insecure; do ready "$sld_ip" $z.$tld.; done
+for z in alg8 alg13 alg15 expired wrongds nokeysig many insecure; do ready "$sld_ip" $z.$tld.; done
 ready "$leaf_ip" unsigned.alg13.$tld.
 ready "$validating_ip" $tld.
 ready "$plain_ip" $tld.

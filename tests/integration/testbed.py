@@ -57,11 +57,42 @@ CASES = [
     ("DS matching no key", "www.wrongds.danebed.", "A", "bogus"),
     ("unsigned DNSKEY RRset", "www.nokeysig.danebed.", "A", "bogus"),
     ("RRset too large for UDP", "big.alg8.danebed.", "TXT", "secure"),
+    ("NSEC3 zone of 120 names: answer", "h077.many.danebed.", "A", "secure"),
+    ("NSEC3 zone of 120 names: nxdomain", "nope.many.danebed.", "A", "secure"),
     ("TLSA alg8", "_25._tcp.mail.alg8.danebed.", "TLSA", "secure"),
     ("TLSA alg13", "_25._tcp.mail.alg13.danebed.", "TLSA", "secure"),
     ("TLSA alg15 (NSEC3)", "_25._tcp.mail.alg15.danebed.", "TLSA", "secure"),
     ("TLSA insecure", "_25._tcp.mail.insecure.danebed.", "TLSA", "insecure"),
 ]
+
+# The same comparison with dane given the whole zone (by AXFR from its server) instead of the
+# answer: the proof must be found among all the zone's records. (No wildcard case: a zone
+# holds the wildcard, not the expansion Unbound answers with, so there is nothing to agree on.)
+ZONE_CASES = [
+    ("whole NSEC zone: nxdomain", "alg13.danebed.", "nope.alg13.danebed.", "A", "secure"),
+    ("whole NSEC zone: nodata", "alg13.danebed.", "www.alg13.danebed.", "AAAA", "secure"),
+    ("whole NSEC3 zone: nxdomain", "alg15.danebed.", "nope.alg15.danebed.", "A", "secure"),
+    ("whole NSEC3 zone: nodata", "alg15.danebed.", "www.alg15.danebed.", "TXT", "secure"),
+    ("whole 120-name NSEC3 zone: answer", "many.danebed.", "h077.many.danebed.", "A", "secure"),
+    ("whole 120-name NSEC3 zone: nxdomain", "many.danebed.", "nope.many.danebed.", "A",
+     "secure"),
+    ("whole 120-name NSEC3 zone: nodata", "many.danebed.", "h077.many.danebed.", "TXT",
+     "secure"),
+]
+
+# Zones taken whole by AXFR and validated by `dane verify` RRset by RRset, each verdict
+# compared with the validating Unbound's answer for that name and type.
+ZONES_AS_SERVED = [
+    ("alg8.danebed.", "RSASHA256, NSEC, a 40-record TXT RRset"),
+    ("alg13.danebed.", "NSEC, wildcard, DNAME, one corrupted RRSIG"),
+    ("alg15.danebed.", "ED25519, NSEC3"),
+    ("many.danebed.", "NSEC3 with more than 64 NSEC3 records"),
+    ("expired.danebed.", "every signature expired"),
+]
+
+# Zones where `dane verify` is known to differ from Unbound on some RRset; must still differ.
+DANE_ZONE_EXPECTED_FAILURES = {
+}
 
 # Cases where delv (BIND 9.18) differs from Unbound, with the reason.
 DELV_DIFFERS = {
@@ -73,6 +104,12 @@ DELV_DIFFERS = {
 # Cases where `dane verify` is known to disagree with Unbound, with the difference seen.
 # Each must still disagree; one that starts agreeing fails until it is taken off the list.
 DANE_EXPECTED_FAILURES = {
+    # The validator caps the NSEC3 records it looks at per proof (64) and counts every NSEC3
+    # of the zone, not those that bear on the name (as it already does for NSEC chains).
+    "whole 120-name NSEC3 zone: nxdomain":
+        "dane: bogus (EDE 6: too many NSEC3 records); Unbound: secure NXDOMAIN",
+    "whole 120-name NSEC3 zone: nodata":
+        "dane: bogus (EDE 6: too many NSEC3 records); Unbound: secure NODATA",
 }
 
 # Cases where `dane verify` prints another last line when the chain records come before the
@@ -92,8 +129,8 @@ def report(check, ok, note=""):
     print(f"{'ok  ' if ok else 'FAIL'} {check}" + (f": {note}" if note and not ok else ""))
 
 
-def run(args, timeout=30):
-    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+def run(args, timeout=30, stdin=None):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, input=stdin)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -160,6 +197,10 @@ class Bed:
         return self.apex_cache[name]
 
     def chain_records(self, answer, qname):
+        return self.chain_for_names(self.names_in(answer, qname))
+
+    @staticmethod
+    def names_in(answer, qname):
         """The DNSKEY RRset and the DS response of every apex above the names in the
         answer. An unsigned zone has no DNSKEY RRset to show the validator where it starts
         (it learns apexes from the owners of DNSKEY, DS, SOA and NS RRsets), so its SOA RRset
@@ -172,6 +213,9 @@ class Bed:
                 names.add(f[4].lower())
             if f[3] == "RRSIG":
                 names.add(f[11].lower())
+        return names
+
+    def chain_for_names(self, names):
         apexes = []
         for n in sorted(names):
             for a in ancestors(n):
@@ -207,13 +251,18 @@ def delv_verdict(bed, qname, qtype):
     return "unknown", text
 
 
-def dane_verdict(dane, bed, scratch, qname, qtype):
-    answer = dig(bed.plain, qname, qtype, "+cd")
-    chain = bed.chain_records(answer, qname)
+def dane_verdict(dane, bed, scratch, qname, qtype, source_zone=None):
+    if source_zone:
+        records = axfr(bed, source_zone)
+        chain = without_sets_in(bed.chain_for_names({qname.lower(), source_zone}), records)
+    else:
+        answer = dig(bed.plain, qname, qtype, "+cd")
+        records = answer.records("ANSWER", "AUTHORITY")
+        chain = bed.chain_records(answer, qname)
     answer_file = os.path.join(scratch, "answer.zone")
     chain_file = os.path.join(scratch, "chain.zone")
     with open(answer_file, "w") as f:
-        f.write("\n".join(answer.records("ANSWER", "AUTHORITY")) + "\n")
+        f.write("\n".join(records) + "\n")
     with open(chain_file, "w") as f:
         f.write("\n".join(chain) + "\n")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -246,12 +295,12 @@ def tcp_fallback_checks(bed):
                f"{n} TXT records")
 
 
-def check_case(dane, bed, work, name, qname, qtype, designed):
+def check_case(dane, bed, work, name, qname, qtype, designed, source_zone=None):
     validated = dig(bed.validating, qname, qtype)
     ub = unbound_verdict(validated)
     dv, delv_text = delv_verdict(bed, qname, qtype)
     (dn, dane_line), (dn_reversed, reversed_line) = dane_verdict(
-        dane, bed, work, qname, qtype)
+        dane, bed, work, qname, qtype, source_zone)
     print(f"{name:44} {qname + ' ' + qtype:40} {ub:9} {dv:9} {dn} ({dane_line})")
     report(f"{name}: Unbound says {designed}", ub == designed, f"Unbound says {ub}")
     if name in DELV_DIFFERS:
@@ -279,6 +328,85 @@ def check_case(dane, bed, work, name, qname, qtype, designed):
     else:
         report(f"{name}: dane says the same with the files in the other order", same,
                f"answer first: {dane_line}; chain first: {reversed_line}")
+
+
+def dig_batch(server, queries):
+    """One dig process for many (name, type) queries; the responses in order."""
+    rc, out, err = run(["dig", f"@{server}", "+time=3", "+tries=2", "-f", "-"],
+                       timeout=120, stdin="".join(f"+dnssec {n} {t}\n" for n, t in queries))
+    if rc != 0:
+        raise RuntimeError(f"dig -f @{server} failed: {err.strip()}")
+    parts = out.split("; <<>> DiG")[1:]
+    if len(parts) != len(queries):
+        raise RuntimeError(f"dig -f gave {len(parts)} responses to {len(queries)} queries")
+    return [Response(p) for p in parts]
+
+
+def axfr(bed, zone):
+    """The zone's records as its server sends them, each once (the SOA ends the transfer
+    too)."""
+    rc, out, err = run(["dig", f"@{bed.env['TESTBED_SLD_SERVER']}", zone, "AXFR", "+nocmd",
+                        "+nostats", "+nocomments"])
+    records = []
+    for line in out.splitlines():
+        if line.strip() and not line.startswith(";") and line not in records:
+            records.append(line)
+    if rc != 0 or not records:
+        raise RuntimeError(f"AXFR of {zone} failed: {err.strip()}")
+    return records
+
+
+def without_sets_in(chain, records):
+    """chain minus the RRsets (and their RRSIGs) that records already hold."""
+    def key(r):
+        f = fields(r)
+        return (f[0].lower(), f[4] if f[3] == "RRSIG" else f[3])
+    held = {key(r) for r in records}
+    return [r for r in chain if key(r) not in held]
+
+
+def zone_as_served(dane, bed, work, zone):
+    """The whole zone by AXFR from its server: dane's verdict on each authoritative RRset
+    (`dane verify` without --query) must be the validating Unbound's for that name and type."""
+    records = axfr(bed, zone)
+    owners_types = []
+    cuts = {fields(r)[0].lower() for r in records
+            if fields(r)[3] == "NS" and fields(r)[0].lower() != zone}
+    for r in records:
+        owner, rtype = fields(r)[0].lower(), fields(r)[3]
+        below_cut = any(owner == c or owner.endswith("." + c) for c in cuts)
+        if rtype in ("RRSIG", "NSEC", "NSEC3") or below_cut or (owner, rtype) in owners_types:
+            continue
+        owners_types.append((owner, rtype))
+    zone_file = os.path.join(work, "zone.zone")
+    chain_file = os.path.join(work, "zone-chain.zone")
+    with open(zone_file, "w") as f:
+        f.write("\n".join(records) + "\n")
+    with open(chain_file, "w") as f:
+        f.write("\n".join(without_sets_in(bed.chain_for_names({zone}), records)) + "\n")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S")
+    rc, out, err = run([dane, "verify", "--trust-anchor", bed.env["TESTBED_ANCHOR"], "--time",
+                        now, zone_file, chain_file])
+    dane_says = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 3 and f[0] in ("secure", "insecure", "bogus", "indeterminate"):
+            dane_says[(f[1].lower(), f[2])] = f[0]
+    unbound = dig_batch(bed.validating, owners_types)
+    differences = []
+    counts = {}
+    for (owner, rtype), r in zip(owners_types, unbound):
+        ub = unbound_verdict(r)
+        dn = dane_says.get((owner, rtype), "missing")
+        counts[ub] = counts.get(ub, 0) + 1
+        if dn != ub:
+            differences.append(f"{owner} {rtype}: dane {dn}, Unbound {ub}")
+    summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+    nsec3 = sum(1 for r in records if fields(r)[3] == "NSEC3")
+    print(f"zone {zone} as served: {len(records)} records ({nsec3} NSEC3), "
+          f"{len(owners_types)} RRsets checked: Unbound {summary}; dane differs on "
+          f"{len(differences)}")
+    return rc, owners_types, differences
 
 
 def load_env(path):
@@ -336,15 +464,30 @@ def main(argv):
     try:
         bed = Bed(load_env(os.path.join(bed_dir, "env")))
         print(f"{'case':44} {'query':40} {'unbound':9} {'delv':9} dane")
-        for name, qname, qtype, designed in CASES:
+        cases = [(*c, None) for c in CASES] + [(n, q, t, d, z) for n, z, q, t, d in ZONE_CASES]
+        for name, qname, qtype, designed, source_zone in cases:
             try:
-                check_case(dane, bed, work, name, qname, qtype, designed)
+                check_case(dane, bed, work, name, qname, qtype, designed, source_zone)
             except Exception as e:  # a tool that failed or timed out fails this case only
                 report(f"{name}: ran", False, f"{type(e).__name__}: {e}")
         try:
             tcp_fallback_checks(bed)
         except Exception as e:
             report("RRset too large for UDP: ran", False, f"{type(e).__name__}: {e}")
+        for zone, designed in ZONES_AS_SERVED:
+            check = f"zone {zone} as served: dane's verdict on every RRset is Unbound's"
+            try:
+                rc, checked, differences = zone_as_served(dane, bed, work, zone)
+                unbound_ok = len(checked) > 0
+                if zone in DANE_ZONE_EXPECTED_FAILURES:
+                    report(check + " (known to differ)", bool(differences),
+                           "no difference now: remove it from DANE_ZONE_EXPECTED_FAILURES")
+                else:
+                    report(check, unbound_ok and not differences,
+                           f"{len(differences)} of {len(checked)} differ: "
+                           + "; ".join(differences[:4]))
+            except Exception as e:
+                report(check, False, f"{type(e).__name__}: {e}")
     except Exception as e:
         report("test bed checks ran", False, f"{type(e).__name__}: {e}")
     finally:
