@@ -34,6 +34,8 @@
 #   many.danebed.          ECDSAP256SHA256, NSEC3, ldns-signzone; 120 names, so more than 64
 #                          NSEC3 records
 # Mail names `_25._tcp.mail.<zone>` carry TLSA records in alg8, alg13, alg15 and insecure.
+# Key names are assigned through printf -v; '$ORIGIN' is zone-file text.
+# shellcheck disable=SC2154,SC2016
 set -euo pipefail
 
 usage() {
@@ -500,7 +502,7 @@ TESTBED_ANCHOR=$dir/anchor.ds
 TESTBED_DELV_ANCHOR=$dir/anchor.delv
 TESTBED_INCEPTION=$inception
 TESTBED_EXPIRATION=$expiration
-TESTBED_PIDFILES="$(ls "$run"/*.pid | tr '\n' ' ' | sed 's/ $//')"
+TESTBED_PIDFILES="$(printf '%s ' "$run"/*.pid | sed 's/ $//')"
 ENV
 finished=1
 echo "testbed: up in $dir (validating $validating_ip, non-validating $plain_ip)"
