@@ -168,7 +168,7 @@ struct counting_backend {
     }
     result<byte_buffer> sign(const private_key& k, bytes_view d) { return inner->sign(k, d); }
 };
-static_assert(crypto::crypto_backend<counting_backend>);
+static_assert(crypto::verifier_backend<counting_backend>);
 
 } // namespace dnssec_test
 

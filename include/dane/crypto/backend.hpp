@@ -298,7 +298,7 @@ struct generated_key {
 // - generate_key(alg) -> result<generated_key<private_key>>;
 // - sign(private_key, data) -> result<byte_buffer> in RRSIG wire form.
 template <class B>
-concept crypto_backend = std::copy_constructible<typename B::public_key> &&
+concept verifier_backend = std::copy_constructible<typename B::public_key> &&
     std::movable<typename B::private_key> && std::movable<typename B::hasher> &&
     requires(const B& cb, B& b, algorithm alg, digest_type dt, hash_algorithm h, bytes_view data,
              std::span<const bytes_view> pieces, const typename B::public_key& pk,

@@ -514,6 +514,6 @@ private:
     std::unique_ptr<Botan::RandomNumberGenerator> rng_;
 };
 
-static_assert(crypto_backend<botan_backend>);
+static_assert(verifier_backend<botan_backend>);
 
 } // namespace dane::crypto

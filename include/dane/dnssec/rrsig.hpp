@@ -99,7 +99,7 @@ inline result<rrsig_view> parse_rrsig(bytes_view rdata) noexcept {
 
 // A DNSKEY of a zone as the validator holds it: the RDATA, its fields, and the backend's
 // decoded key, made on first use (so keys no signature points at are never decoded).
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 class zone_key {
 public:
     explicit zone_key(byte_buffer rdata) : rdata_(std::move(rdata)) {
@@ -138,7 +138,7 @@ private:
     mutable std::optional<result<typename B::public_key>> parsed_;
 };
 
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 std::vector<zone_key<B>>
 make_zone_keys(std::span<const byte_buffer> rdatas,
                std::size_t max = validation_limits{}.max_dnskeys_per_rrset) {
@@ -224,7 +224,7 @@ struct verify_scratch {
 // `keys`; otherwise bogus, with the reason of the signature that came closest. `work`
 // accumulates the verifications of the whole answer and is checked against
 // limits.max_verifications_per_answer.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_view zone,
                                 std::span<const zone_key<B>> keys, std::chrono::sys_seconds now,
                                 const validation_limits& limits, work_done& work,
@@ -336,7 +336,7 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
 }
 
 // One-shot form: keys given as DNSKEY RDATAs of `zone`, default limits.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_view zone,
                                 std::span<const byte_buffer> dnskeys, std::chrono::sys_seconds now,
                                 const validation_limits& limits = {}) {

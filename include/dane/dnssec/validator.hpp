@@ -83,7 +83,7 @@ struct answer_result {
 
 // The backend is referenced, not copied: it must outlive the validator. Records are
 // copied in. One validator is not for use from two threads at once.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 class validator {
 public:
     validator(const B& backend, trust_anchors anchors, std::chrono::sys_seconds now,
