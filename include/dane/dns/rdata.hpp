@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
 #include "dane/core/codec.hpp"
 #include "dane/dns/name.hpp"
@@ -567,31 +568,6 @@ inline result<void> append_unescaped(byte_buffer& out, std::string_view t) {
 
 namespace detail {
 
-// DNSSEC algorithm mnemonics of the IANA registry, accepted where numbers are.
-inline constexpr mnemonic algorithm_names[] = {
-    {1, "RSAMD5"},
-    {3, "DSA"},
-    {5, "RSASHA1"},
-    {6, "DSA-NSEC3-SHA1"},
-    {7, "RSASHA1-NSEC3-SHA1"},
-    {8, "RSASHA256"},
-    {10, "RSASHA512"},
-    {12, "ECC-GOST"},
-    {13, "ECDSAP256SHA256"},
-    {14, "ECDSAP384SHA384"},
-    {15, "ED25519"},
-    {16, "ED448"},
-    {252, "INDIRECT"},
-    {253, "PRIVATEDNS"},
-    {254, "PRIVATEOID"},
-};
-
-inline std::optional<std::uint8_t> find_algorithm_mnemonic(std::string_view t) {
-    for (const auto& m : algorithm_names)
-        if (iequals(m.text, t)) return static_cast<std::uint8_t>(m.value);
-    return std::nullopt;
-}
-
 // One <character-string>: escapes decoded, at most 255 octets, length-prefixed.
 inline result<void> append_character_string(byte_writer& w, std::string_view text) {
     byte_buffer str;
@@ -696,7 +672,7 @@ inline result<void> rdata_fields_from_text(byte_buffer& out, const schema& s,
         case field::u8:
         case field::algorithm: {
             if (f == field::algorithm) {
-                if (auto m = find_algorithm_mnemonic(x)) {
+                if (auto m = parse_dnssec_algorithm_mnemonic(x)) {
                     w.u8(*m);
                     break;
                 }

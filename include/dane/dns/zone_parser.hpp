@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/result.hpp"
 #include "dane/dns/error.hpp"
 #include "dane/dns/name.hpp"
@@ -319,7 +320,7 @@ private:
     result<void, zone_error> directive() {
         const auto& t = entry_.tokens;
         const std::string_view d = t[0].text;
-        if (detail::iequals(d, "$ORIGIN")) {
+        if (ascii_iequals(d, "$ORIGIN")) {
             if (t.size() != 2)
                 return fail(error(errc::bad_directive, t[0], "$ORIGIN takes one domain name"));
             auto n = name_value(t[1], "$ORIGIN");
@@ -327,14 +328,14 @@ private:
             origin_ = *n;
             return {};
         }
-        if (detail::iequals(d, "$TTL")) {
+        if (ascii_iequals(d, "$TTL")) {
             if (t.size() != 2) return fail(error(errc::bad_directive, t[0], "$TTL takes one TTL"));
             auto v = ttl_value(t[1], "$TTL");
             if (!v) return fail(v.error());
             default_ttl_ = *v;
             return {};
         }
-        if (detail::iequals(d, "$INCLUDE"))
+        if (ascii_iequals(d, "$INCLUDE"))
             return fail(error(errc::bad_directive, t[0],
                               "$INCLUDE is not supported: the parser reads no files; "
                               "concatenate the files instead"));

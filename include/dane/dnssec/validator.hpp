@@ -361,7 +361,7 @@ private:
                 z.status = insecure_verdict(ede_code::unsupported_dnskey_algorithm,
                                             "only unsupported DNSKEY algorithms in the DS set");
             else if (usability == ds_usability::unsupported_digest)
-                z.status = insecure_verdict(ede_code::unsupported_ds_digest,
+                z.status = insecure_verdict(ede_code::unsupported_ds_digest_type,
                                             "only unsupported DS digest types");
             else
                 z.status = bogus_verdict(ede_code::dnskey_missing, "no usable DS record");

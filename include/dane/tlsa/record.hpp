@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
 #include "dane/core/codec.hpp"
 #include "dane/core/result.hpp"
@@ -58,10 +59,6 @@ inline constexpr acronym_entry selector_acronyms[] = {{0, "Cert"}, {1, "SPKI"}, 
 inline constexpr acronym_entry matching_acronyms[] = {
     {0, "Full"}, {1, "SHA2-256"}, {2, "SHA2-512"}, {255, "PrivMatch"}};
 
-constexpr bool iequal(std::string_view a, std::string_view b) noexcept {
-    return dns::detail::iequals(a, b);
-}
-
 template <std::size_t N>
 constexpr std::string_view acronym_of(const acronym_entry (&table)[N], std::uint8_t v) noexcept {
     for (const auto& e : table)
@@ -73,7 +70,7 @@ constexpr std::string_view acronym_of(const acronym_entry (&table)[N], std::uint
 template <std::size_t N>
 std::optional<std::uint8_t> parse_parameter(const acronym_entry (&table)[N], std::string_view s) {
     for (const auto& e : table)
-        if (iequal(e.text, s)) return e.value;
+        if (ascii_iequals(e.text, s)) return e.value;
     unsigned v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > 255)

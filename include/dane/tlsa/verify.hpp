@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "dane/core/bytes.hpp"
+#include "dane/core/work.hpp"
 #include "dane/crypto/x509.hpp"
 #include "dane/dns/name.hpp"
 #include "dane/tlsa/identity.hpp"
@@ -161,10 +162,8 @@ struct verification {
     std::vector<crypto::cert_summary> chain;   // what the server sent, parsed
     std::vector<crypto::cert_summary> path;    // the path checked, leaf to anchor
     // The work done, bounded by verify_limits (DESIGN: results report the work done).
-    struct work_done {
-        std::size_t certificates_parsed = 0; // chain, full TLSA certificates, trust anchors
-        std::size_t paths_checked = 0;       // backend path checks (signatures and all)
-    } work;
+    // Fills certificates_parsed and paths_checked.
+    dane::work_done work{};
 
     bool authenticated() const noexcept { return status == outcome::authenticated; }
 };
