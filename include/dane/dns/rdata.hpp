@@ -665,7 +665,7 @@ inline result<void> rdata_fields_from_text(byte_buffer& out, const schema& s,
         switch (f) {
         case field::name: {
             auto n = dns::name::parse(x, origin);
-            if (!n) return fail(n.error());
+            if (!n) return fail(n.error().code);
             w.bytes(n->wire());
             break;
         }

@@ -34,18 +34,10 @@
 
 namespace dane::dns {
 
-// What was wrong with a zone file and on which line (1-based). `detail` is a whole
-// sentence fragment that names the offending field; message() prefixes the line.
-struct zone_error {
-    std::error_code code;
-    std::size_t line = 0;
-    std::string detail;
-
-    std::string message() const {
-        return "line " + std::to_string(line) + ": " + (detail.empty() ? code.message() : detail);
-    }
-    friend bool operator==(const zone_error& e, errc c) { return e.code == make_error_code(c); }
-};
+// What was wrong with a zone file and on which line (1-based): the library's one located
+// error type (core/error.hpp). `context` is a whole sentence fragment that names the
+// offending field; message() prefixes the line.
+using zone_error = dane::located_error;
 
 // Bounds on one entry, so that a hostile file cannot make one record cost more than the
 // largest legitimate one.
@@ -73,7 +65,7 @@ struct zone_entry {
 };
 
 inline zone_error make_zone_error(errc e, std::size_t line, std::string detail) {
-    return zone_error{make_error_code(e), line, std::move(detail)};
+    return located_error::at_line(make_error_code(e), line, std::move(detail));
 }
 
 // A field as error messages show it: at most 40 characters, the rest elided, octets that
@@ -308,10 +300,10 @@ private:
         auto n = name::parse(t.text, origin());
         if (!n) {
             const bool relative = n.error() == make_error_code(errc::relative_name);
-            return fail(
-                zone_error{n.error(), t.line,
-                           "bad " + std::string(what) + " " + detail::quote_token(t.text) + ": " +
-                               (relative ? "relative name and no $ORIGIN" : n.error().message())});
+            return fail(located_error::at_line(
+                n.error().code, t.line,
+                "bad " + std::string(what) + " " + detail::quote_token(t.text) + ": " +
+                    (relative ? "relative name and no $ORIGIN" : n.error().code.message())));
         }
         return *n;
     }
@@ -406,9 +398,9 @@ private:
             fields_.push_back(text_token{t[k].text, t[k].quoted});
         auto rdata = rdata_from_text(r.type, fields_, origin());
         if (!rdata)
-            return fail(
-                zone_error{rdata.error(), t[i].line,
-                           "bad RDATA for " + to_string(r.type) + ": " + rdata.error().message()});
+            return fail(located_error::at_line(rdata.error(), t[i].line,
+                                               "bad RDATA for " + to_string(r.type) + ": " +
+                                                   rdata.error().message()));
         r.rdata = std::move(*rdata);
         return r;
     }

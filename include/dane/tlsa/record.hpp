@@ -299,12 +299,9 @@ inline result<std::optional<entry>> parse_line(std::string_view line) {
     return std::optional<entry>{entry{std::move(*owner), std::move(*r)}};
 }
 
-// An error in a multi-line TLSA file, with its 1-based line number.
-struct line_error {
-    std::error_code code;
-    std::size_t line = 0;
-    std::string message() const { return "line " + std::to_string(line) + ": " + code.message(); }
-};
+// An error in a multi-line TLSA file, with its 1-based line number: the library's one
+// located error type (core/error.hpp).
+using line_error = dane::located_error;
 
 // Parses every line of a TLSA file (the format `dane tlsa verify --tlsa` reads).
 inline result<std::vector<entry>, line_error> parse_lines(std::string_view text) {
@@ -316,7 +313,7 @@ inline result<std::vector<entry>, line_error> parse_lines(std::string_view text)
         auto line = text.substr(0, nl);
         text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
         auto e = parse_line(line);
-        if (!e) return fail(line_error{e.error(), line_no});
+        if (!e) return fail(line_error::at_line(e.error(), line_no));
         if (*e) out.push_back(std::move(**e));
     }
     return out;
