@@ -33,6 +33,7 @@ constexpr int base32hex_value(char c) noexcept {
     return -1;
 }
 inline constexpr char hex_digits[] = "0123456789abcdef";
+inline constexpr char hex_digits_upper[] = "0123456789ABCDEF";
 inline constexpr char base64_digits[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 inline constexpr char base32hex_digits[] = "0123456789abcdefghijklmnopqrstuv";
@@ -50,6 +51,21 @@ inline std::string to_hex(bytes_view data) {
     std::string s;
     s.reserve(data.size() * 2);
     append_hex(s, data);
+    return s;
+}
+// Uppercase hex: what presentation-format RDATA uses throughout the library (TLSA and DS
+// data, NSEC3 salt), as BIND's named-checkzone and Knot print them.
+inline void append_hex_upper(std::string& out, bytes_view data) {
+    for (auto b : data) {
+        auto v = std::to_integer<unsigned>(b);
+        out += detail::hex_digits_upper[v >> 4];
+        out += detail::hex_digits_upper[v & 15];
+    }
+}
+inline std::string to_hex_upper(bytes_view data) {
+    std::string s;
+    s.reserve(data.size() * 2);
+    append_hex_upper(s, data);
     return s;
 }
 // Appends the octets that `text` spells in hex (either case) to `out`.

@@ -316,15 +316,6 @@ inline void append_uint(std::string& out, std::uint64_t v) {
     out += std::to_string(v);
 }
 
-inline void append_hex_upper(std::string& out, bytes_view data) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    for (auto b : data) {
-        auto v = std::to_integer<unsigned>(b);
-        out += digits[v >> 4];
-        out += digits[v & 15];
-    }
-}
-
 // A <character-string> in quotes; quote, backslash and non-printing octets escaped.
 inline void append_quoted(std::string& out, const std::uint8_t* p, std::size_t n) {
     out += '"';
@@ -448,13 +439,13 @@ inline result<void, wire_error> append_rdata_text(std::string& out, rr_type type
                 break;
             case field::hex:
                 if (begin == end) generic = true;
-                detail::append_hex_upper(text, rdata.subspan(begin, end - begin));
+                append_hex_upper(text, rdata.subspan(begin, end - begin));
                 break;
             case field::salt:
                 if (p[begin] == 0)
                     text += '-';
                 else
-                    detail::append_hex_upper(text, rdata.subspan(begin + 1, p[begin]));
+                    append_hex_upper(text, rdata.subspan(begin + 1, p[begin]));
                 break;
             case field::hash: {
                 std::string h = to_base32hex(rdata.subspan(begin + 1, p[begin]));

@@ -161,7 +161,8 @@ struct record {
         return out;
     }
 
-    // "3 1 1 <hex>" or "DANE-EE SPKI SHA2-256 <hex>"; lowercase hex.
+    // "3 1 1 <HEX>" or "DANE-EE SPKI SHA2-256 <HEX>"; uppercase hex, as dns::to_string
+    // prints TLSA RDATA and as BIND and Knot print it.
     void append_text(std::string& out, text_style style = text_style::numeric) const {
         auto field = [&](std::string_view a, std::uint8_t v) {
             if (style == text_style::acronyms && !a.empty())
@@ -177,7 +178,7 @@ struct record {
         if (data.empty())
             out += "\\# 0";
         else
-            append_hex(out, data);
+            append_hex_upper(out, data);
     }
     std::string to_string(text_style style = text_style::numeric) const {
         std::string s;
