@@ -109,7 +109,8 @@ struct verify_options {
     // §5.1: the DNSSEC signature's validity is what counts).
     std::chrono::sys_seconds now{};
     // The caller's PKIX trust anchors (DER certificates), for PKIX-TA(0) and PKIX-EE(1) in
-    // the generic profile. Views: the buffers must outlive the call.
+    // the generic profile. Views: the buffers must outlive the call (verify() keeps
+    // nothing; dane_tls_verifier, which lives longer, copies them).
     std::vector<bytes_view> trust_anchors;
     // Fill verification::chain and ::path with one summary per certificate.
     bool describe_certificates = false;
