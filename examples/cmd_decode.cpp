@@ -38,9 +38,7 @@ void print_edns(std::string& out, const edns_view& e) {
             if (!ede->extra_text.empty()) {
                 out += ": ";
                 if (ede->text_is_utf8()) {
-                    dns::detail::append_quoted(
-                        out, reinterpret_cast<const std::uint8_t*>(ede->extra_text.data()),
-                        ede->extra_text.size());
+                    dns::append_quoted_string(out, as_bytes(ede->extra_text));
                 } else {
                     out += "(" + to_hex(as_bytes(ede->extra_text)) + ")";
                 }

@@ -765,4 +765,21 @@ inline result<byte_buffer> rdata_from_text(rr_type type, std::span<const text_to
     return out;
 }
 
+// Presentation-form pieces for programs that read or print fields on their own.
+
+// An RRSIG time field (RFC 4034 §3.2): YYYYMMDDHHmmSS in UTC, or a decimal number of
+// seconds; the value is taken modulo 2^32 (RFC 4034 §3.1.5).
+inline result<std::uint32_t> parse_rrsig_time(std::string_view text) {
+    return detail::parse_time_field(text);
+}
+// An unsigned decimal number no greater than `max` (errc::bad_number otherwise).
+inline result<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max) {
+    return detail::parse_decimal(text, max);
+}
+// A <character-string> as zone files write it (RFC 1035 §5.1): in quotes, with quote,
+// backslash and non-printing octets escaped.
+inline void append_quoted_string(std::string& out, bytes_view octets) {
+    detail::append_quoted(out, reinterpret_cast<const std::uint8_t*>(octets.data()), octets.size());
+}
+
 } // namespace dane::dns
