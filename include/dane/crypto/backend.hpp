@@ -256,7 +256,7 @@ struct generated_key {
 // - B::public_key: a decoded DNSKEY, copyable, reporting its algorithm in alg() and its
 //   size in bits(); verifying with it needs no further decoding;
 // - B::hasher: an incremental hash, reusable after final();
-// and, on a const B (so a shared validator needs no lock around verification):
+// and, on a const B, callable from many threads at once (a validator per thread, one B):
 // - supports(alg), supports_digest(type): what it implements;
 // - parse_public_key(alg, key_field) -> result<public_key>;
 // - verify(key, data, signature) -> result<void>, with data one buffer or a span of
