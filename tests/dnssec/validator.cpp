@@ -4,6 +4,7 @@
 // the KeyTrap and NSEC3 hashing regressions, and the incremental interface.
 #include <doctest/doctest.h>
 
+#include "dane/dnssec/chain.hpp"
 #include "validation_support.hpp"
 
 using namespace dnssec_test;
@@ -161,6 +162,15 @@ TEST_CASE("a verify-only backend (no private_key, generate_key or sign) runs the
     // The verdicts came from the wrapper's verifications.
     CHECK(verify_only.verifies > 0);
     CHECK(verify_only.parses > 0);
+    // The RFC 9102 chain builder and its offline check take it too.
+    auto chain =
+        dnssec::build_chain(verify_only, h.anchors(), test_now(),
+                            std::span<const dns::record>(records), dn("www.sub.test."), rr_type::a);
+    REQUIRE(chain.has_value());
+    auto offline = dnssec::validate_chain(verify_only, h.anchors(), test_now(),
+                                          std::span<const dns::record>(*chain), dn("www.sub.test."),
+                                          rr_type::a);
+    CHECK(offline.verdict.secure());
 
     // And it fails closed like the full backend: a corrupted signature is bogus.
     auto data = zone("www.test. A 192.0.2.2\n");
