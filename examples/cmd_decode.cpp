@@ -11,18 +11,6 @@ namespace {
 using namespace dane;
 using namespace dane::dns;
 
-// Keeps only hex digits: hex dumps come with spaces, newlines and comments after '#'.
-std::string strip_hex_text(std::string_view text) {
-    std::string out;
-    bool comment = false;
-    for (char c : text) {
-        if (c == '\n') comment = false;
-        if (c == '#' || c == ';') comment = true;
-        if (!comment && dane::detail::hex_value(c) >= 0) out += c;
-    }
-    return out;
-}
-
 void print_header(std::string& out, const message_view& m) {
     out += ";; ->>HEADER<<- opcode: " + to_string(m.opcode()) +
            ", status: " + to_string(m.rcode()) + ", id: " + std::to_string(m.id()) + "\n;; flags:";
@@ -50,9 +38,7 @@ void print_edns(std::string& out, const edns_view& e) {
             if (!ede->extra_text.empty()) {
                 out += ": ";
                 if (ede->text_is_utf8()) {
-                    dns::detail::append_quoted(
-                        out, reinterpret_cast<const std::uint8_t*>(ede->extra_text.data()),
-                        ede->extra_text.size());
+                    dns::append_quoted_string(out, as_bytes(ede->extra_text));
                 } else {
                     out += "(" + to_hex(as_bytes(ede->extra_text)) + ")";
                 }
@@ -84,10 +70,11 @@ int run_decode(dane_tool::args args) {
     if (!input) return dane_tool::usage_error("decode: cannot read " + std::string(path));
     byte_buffer wire;
     if (hex) {
-        auto decoded = from_hex(strip_hex_text(*input));
+        // Hex digits, whitespace and '#' or ';' comments (dane::from_hex_dump).
+        auto decoded = from_hex_dump(*input);
         if (!decoded)
-            return dane_tool::usage_error("decode: " + std::string(path) +
-                                          ": odd number of hex digits");
+            return dane_tool::usage_error("decode: " + std::string(path) + ": " +
+                                          decoded.error().message());
         wire = std::move(*decoded);
     } else {
         auto b = as_bytes(*input);

@@ -27,7 +27,7 @@ int run_nsec3_hash(dane_tool::args args) {
             return dane_tool::usage_error("nsec3-hash: bad salt '" + std::string(args[1]) + "'");
         salt = *s;
     }
-    auto it = dns::detail::parse_decimal(args[2], 0xffff);
+    auto it = dns::parse_decimal(args[2], 0xffff);
     if (!it)
         return dane_tool::usage_error("nsec3-hash: bad iterations '" + std::string(args[2]) + "'");
     const crypto::botan_backend backend;

@@ -85,7 +85,8 @@ std::optional<std::vector<byte_buffer>> read_certificates(std::string_view path)
     auto pem = crypto::pem_blocks(*text, "CERTIFICATE");
     if (pem && !pem->empty()) return std::move(*pem);
     if (!pem) return std::nullopt;
-    if (crypto::detail::is_single_der_sequence(as_bytes(*text))) {
+    // Not PEM: one DER certificate, or nothing usable.
+    if (crypto::botan_x509{}.parse_certificate(as_bytes(*text))) {
         auto b = as_bytes(*text);
         return std::vector<byte_buffer>{byte_buffer(b.begin(), b.end())};
     }

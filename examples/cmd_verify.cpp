@@ -64,7 +64,7 @@ int run_verify(dane_tool::args args) {
     std::chrono::sys_seconds now =
         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     if (time_text) {
-        auto t = dns::detail::parse_time_field(*time_text);
+        auto t = dns::parse_rrsig_time(*time_text);
         if (!t || time_text->size() != 14)
             return dane_tool::usage_error("verify: bad --time '" + std::string(*time_text) +
                                           "' (want YYYYMMDDHHMMSS)");

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "dane/core/codec.hpp"
 
 using namespace dane;
@@ -42,4 +44,24 @@ TEST_CASE("base32hex follows the RFC 4648 §10 test vectors, lowercase and unpad
     CHECK(from_base32hex("c").error() == core::errc::bad_base32hex);
     CHECK(from_base32hex("cw").error() == core::errc::bad_base32hex);
     CHECK(from_base32hex("cp").error() == core::errc::bad_base32hex); // non-zero unused bits
+}
+
+TEST_CASE("hex dumps: comments and whitespace skipped, a bad digit reported where it is") {
+    auto ok = from_hex_dump("# a comment with 'zz' in it\n00 0c\t84\r\n0 0 ; split octet\n ff");
+    REQUIRE(ok.has_value());
+    CHECK(to_hex(*ok) == "000c8400ff");
+    CHECK(from_hex_dump("").value().empty());
+    CHECK(from_hex_dump("# only a comment").value().empty());
+
+    auto bad = from_hex_dump("0011\n22zz33\n");
+    REQUIRE(!bad);
+    CHECK(bad.error() == core::errc::bad_hex);
+    CHECK(bad.error().offset == std::optional<std::size_t>(7));
+    CHECK(bad.error().line == std::optional<std::size_t>(2));
+    CHECK(bad.error().message() == "line 2: not a hex digit at column 3 (offset 7)");
+
+    auto odd = from_hex_dump("00 11\n2 # the 2 has no pair\n");
+    REQUIRE(!odd);
+    CHECK(odd.error().offset == std::optional<std::size_t>(6));
+    CHECK(odd.error().line == std::optional<std::size_t>(2));
 }

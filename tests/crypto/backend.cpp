@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <system_error>
 
 #include "dane/crypto/backend.hpp"
@@ -19,6 +20,20 @@ TEST_CASE("algorithms print with their RFC 8624 mnemonics, others as numbers") {
     CHECK(to_string(algorithm::ecc_gost) == "ECC-GOST");
     CHECK(to_string(algorithm{200}) == "200");
     CHECK(mnemonic(algorithm{9}).empty());
+}
+
+TEST_CASE("one mnemonic table, in the dns layer, for crypto and zone files alike") {
+    // DH (2) was missing from one of two tables before they became one.
+    CHECK(mnemonic(algorithm::dh) == "DH");
+    CHECK(parse_algorithm("dh") == algorithm::dh);
+    for (unsigned v = 0; v < 256; ++v) {
+        CAPTURE(v);
+        auto a = algorithm{static_cast<std::uint8_t>(v)};
+        CHECK(mnemonic(a) == dns::dnssec_algorithm_mnemonic(static_cast<std::uint8_t>(v)));
+        if (!mnemonic(a).empty())
+            CHECK(dns::parse_dnssec_algorithm_mnemonic(mnemonic(a)) ==
+                  std::optional(std::uint8_t(v)));
+    }
 }
 
 TEST_CASE("algorithms parse from mnemonics in any case and from numbers") {

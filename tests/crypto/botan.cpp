@@ -119,8 +119,9 @@ const algorithm all_supported_candidates[] = {
 
 } // namespace
 
-TEST_CASE("the Botan backend models the concept") {
-    static_assert(crypto_backend<botan_backend>);
+TEST_CASE("the Botan backend models both concepts: it verifies and it signs") {
+    static_assert(verifier_backend<botan_backend>);
+    static_assert(signing_backend<botan_backend>);
 }
 
 TEST_CASE("supported algorithms are those of RFC 8624 §3.1 a validator must or should have") {

@@ -425,3 +425,26 @@ TEST_CASE("every message of the knotd corpus parses, converts and rebuilds") {
     CHECK(records > messages);
     CHECK(rebuilt_size <= original_size); // compression at least as good as knotd's
 }
+
+TEST_CASE("default-constructed views are a safe empty state, never a null dereference") {
+    const message_view m{};
+    CHECK(m.id() == 0);
+    CHECK(m.flags() == 0);
+    CHECK(m.rcode() == rcode::noerror);
+    CHECK(m.count(section::answer) == 0);
+    CHECK(m.question().begin() == m.question().end());
+    CHECK(m.answer().begin() == m.answer().end());
+    CHECK(!m.has_edns());
+    CHECK(m.size() == header_size);
+
+    const record_view r{};
+    CHECK(r.owner().to_string() == ".");
+    CHECK(r.type() == rr_type{0});
+    CHECK(r.ttl() == 0);
+    CHECK(r.rdata().empty());
+    CHECK(r.to_record().value().rdata.empty());
+
+    const question_view q{};
+    CHECK(q.qname().to_string() == ".");
+    CHECK(q.qtype() == rr_type{0});
+}

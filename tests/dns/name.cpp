@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <type_traits>
+
 #include <algorithm>
 #include <vector>
 
@@ -32,6 +35,20 @@ TEST_CASE("relative names need an origin; @ is the origin") {
     CHECK(name::parse("www", &origin).value().to_string() == "www.example.org.");
     CHECK(name::parse("@", &origin).value() == origin);
     CHECK(name::parse("www").error() == errc::relative_name);
+}
+
+TEST_CASE("parse and from_wire report the same error type, with a position") {
+    static_assert(std::is_same_v<decltype(name::parse("a."))::error_type,
+                                 decltype(name::from_wire(bytes_view{}))::error_type>);
+    static_assert(std::is_same_v<decltype(name::parse("a."))::error_type, located_error>);
+    // The offset is that of the character where the text went wrong.
+    CHECK(name::parse("ab..c.").error().offset == std::optional<std::size_t>(3));
+    CHECK(name::parse("ab.c\\2x.").error().offset == std::optional<std::size_t>(4));
+    CHECK(name::parse(std::string(64, 'a') + ".").error().offset == std::optional<std::size_t>(63));
+    auto e = name::parse("ab..c.").error();
+    CHECK(e.message() == "empty label at offset 3");
+    // A relative name without an origin has no position to report.
+    CHECK(!name::parse("www").error().offset);
 }
 
 TEST_CASE("bad presentation names give their specific error") {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`dane verify`, `dane keytag` and `dane nsec3-hash` as users run them: exact output lines
+"""`dane verify`, `dane decode`, `dane keytag` and `dane nsec3-hash` as users run them: exact output lines
 and exit codes over the RFC fixtures in tests/data/dnssec/.
 
 usage: cli.py DANE_BINARY SOURCE_ROOT
@@ -99,6 +99,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check('bad time', rc, 2)
     rc, out, err = run('verify', '--trust-anchor', ta, os.path.join(tmp, 'missing'))
     check('missing file', rc, 2)
+
+# decode --hex: the shipped hex dump (comments, line breaks) and a bad digit's position.
+rc, out, _ = run('decode', '--hex', os.path.join(root, 'examples', 'data', 'signed-answer.hex'))
+check('decode --hex example', (rc, out.splitlines()[0]),
+      (0, ';; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 192'))
+with tempfile.TemporaryDirectory() as tmp:
+    bad = os.path.join(tmp, 'bad.hex')
+    with open(bad, 'w') as f:
+        f.write('# a comment: zz is fine here\n00c0 84zz\n')
+    rc, out, err = run('decode', '--hex', bad)
+    check('decode --hex bad digit', (rc, err),
+          (2, f'dane: decode: {bad}: line 2: not a hex digit at column 8 (offset 36)\n'))
 
 # keytag and nsec3-hash.
 rc, out, _ = run('keytag', d('rfc4035-example.zone'))

@@ -62,7 +62,7 @@ void check_proven(const denial_result& r, proof p) {
     CHECK(r.proven == p);
     CHECK(r.security == security::secure);
 }
-void check_nothing(const denial_result& r, ede code) {
+void check_nothing(const denial_result& r, ede_code code) {
     CHECK(r.proven == proof::nothing);
     CHECK(r.security == security::bogus);
     CHECK(r.why.code == code);
@@ -112,33 +112,33 @@ TEST_CASE("RFC 4035 B.2: name error") {
     check_proven(r, proof::nxdomain);
     CHECK(r.closest_encloser == ex);
     // Missing wildcard proof.
-    check_nothing(nxdomain("ml.example.", b()), ede::nsec_missing);
+    check_nothing(nxdomain("ml.example.", b()), ede_code::nsec_missing);
     // Missing the record that covers QNAME.
-    check_nothing(nxdomain("ml.example.", apex()), ede::nsec_missing);
+    check_nothing(nxdomain("ml.example.", apex()), ede_code::nsec_missing);
     // Nothing at all.
-    check_nothing(nxdomain("ml.example.", {}), ede::nsec_missing);
+    check_nothing(nxdomain("ml.example.", {}), ede_code::nsec_missing);
     // The last NSEC wraps to the apex.
     check_proven(nxdomain("zz.example.", concat({xx(), apex()})), proof::nxdomain);
     // A name of the zone, a name below an existing name, and an empty non-terminal.
-    check_nothing(nxdomain("ns1.example.", concat({ns1(), apex()})), ede::dnssec_bogus);
+    check_nothing(nxdomain("ns1.example.", concat({ns1(), apex()})), ede_code::dnssec_bogus);
     r = nxdomain("a.b.x.w.example.", concat({xw()}));
     CHECK(r.proven == proof::nxdomain);
     CHECK(r.closest_encloser == dn("x.w.example."));
-    check_nothing(nxdomain("y.w.example.", concat({xw(), apex()})), ede::dnssec_bogus);
-    check_nothing(nxdomain("w.example.", concat({ns2(), apex()})), ede::dnssec_bogus);
+    check_nothing(nxdomain("y.w.example.", concat({xw(), apex()})), ede_code::dnssec_bogus);
+    check_nothing(nxdomain("w.example.", concat({ns2(), apex()})), ede_code::dnssec_bogus);
 }
 
 TEST_CASE("RFC 4035 B.3: no data") {
     check_proven(nodata("ns1.example.", dns::rr_type::mx, ns1()), proof::nodata);
     // The bitmap has the type.
-    check_nothing(nodata("ns1.example.", dns::rr_type::a, ns1()), ede::dnssec_bogus);
+    check_nothing(nodata("ns1.example.", dns::rr_type::a, ns1()), ede_code::dnssec_bogus);
     // RFC 6840 §4.3: CNAME in the bitmap.
     auto cname = zone("alias.example. NSEC b.example. CNAME RRSIG NSEC");
-    check_nothing(nodata("alias.example.", dns::rr_type::a, cname), ede::dnssec_bogus);
-    check_nothing(nodata("alias.example.", dns::rr_type::cname, cname), ede::dnssec_bogus);
+    check_nothing(nodata("alias.example.", dns::rr_type::a, cname), ede_code::dnssec_bogus);
+    check_nothing(nodata("alias.example.", dns::rr_type::cname, cname), ede_code::dnssec_bogus);
     check_proven(nodata("ai.example.", dns::rr_type::mx, ai()), proof::nodata);
     // No record for the name.
-    check_nothing(nodata("ns1.example.", dns::rr_type::mx, apex()), ede::nsec_missing);
+    check_nothing(nodata("ns1.example.", dns::rr_type::mx, apex()), ede_code::nsec_missing);
 }
 
 TEST_CASE("no data at an empty non-terminal") {
@@ -149,14 +149,14 @@ TEST_CASE("no data at an empty non-terminal") {
     check_proven(nodata("y.w.example.", dns::rr_type::txt, xw()), proof::nodata);
     check_proven(nodata("y.w.example.", dns::rr_type::ds, xw()), proof::nodata);
     // Not an empty non-terminal when the next name is elsewhere.
-    check_nothing(nodata("v.example.", dns::rr_type::a, ns2()), ede::nsec_missing);
+    check_nothing(nodata("v.example.", dns::rr_type::a, ns2()), ede_code::nsec_missing);
 }
 
 TEST_CASE("RFC 4035 B.4: referral to a signed zone proves no missing DS") {
     // The NSEC at a.example lists DS: the delegation is signed.
-    check_nothing(nsec_prove_no_ds(dn("a.example."), ex, a()), ede::dnssec_bogus);
+    check_nothing(nsec_prove_no_ds(dn("a.example."), ex, a()), ede_code::dnssec_bogus);
     // A referral without NSEC: nothing proves the DS absent.
-    check_nothing(nsec_prove_no_ds(dn("a.example."), ex, {}), ede::nsec_missing);
+    check_nothing(nsec_prove_no_ds(dn("a.example."), ex, {}), ede_code::nsec_missing);
 }
 
 TEST_CASE("RFC 4035 B.5: referral to an unsigned zone") {
@@ -164,21 +164,21 @@ TEST_CASE("RFC 4035 B.5: referral to an unsigned zone") {
     check_proven(r, proof::no_ds);
     check_proven(nodata("b.example.", dns::rr_type::ds, b()), proof::no_ds);
     // RFC 6840 §4.4: a name without NS is no delegation.
-    check_nothing(nsec_prove_no_ds(dn("ns1.example."), ex, ns1()), ede::dnssec_bogus);
+    check_nothing(nsec_prove_no_ds(dn("ns1.example."), ex, ns1()), ede_code::dnssec_bogus);
     // The parent's NSEC at the cut cannot deny anything else at or below it (RFC 6840
     // §4.1): no data for A at b.example, a name error below it.
-    check_nothing(nodata("b.example.", dns::rr_type::a, b()), ede::dnssec_bogus);
-    check_nothing(nxdomain("mc.b.example.", concat({b(), apex()})), ede::nsec_missing);
+    check_nothing(nodata("b.example.", dns::rr_type::a, b()), ede_code::dnssec_bogus);
+    check_nothing(nxdomain("mc.b.example.", concat({b(), apex()})), ede_code::nsec_missing);
     check_nothing(nodata("mc.b.example.", dns::rr_type::mx, concat({b(), apex()})),
-                  ede::nsec_missing);
+                  ede_code::nsec_missing);
     // A nonexistent name is no delegation either.
     check_nothing(nsec_prove_no_ds(dn("ml.example."), ex, concat({b(), apex()})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
 }
 
 TEST_CASE("an NSEC at a DNAME cannot deny the names below it") {
     auto d = zone("d.example. NSEC ns1.example. DNAME RRSIG NSEC");
-    check_nothing(nxdomain("x.d.example.", concat({d, apex()})), ede::nsec_missing);
+    check_nothing(nxdomain("x.d.example.", concat({d, apex()})), ede_code::nsec_missing);
     check_proven(nodata("d.example.", dns::rr_type::a, d), proof::nodata);
 }
 
@@ -189,17 +189,20 @@ TEST_CASE("RFC 4035 B.6: wildcard expansion") {
     // The wrong closest encloser: labels 1 claims *.example, but w.example exists and the
     // NSEC shows it, so *.example cannot have answered.
     check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 1, ex, xyw()),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Labels that are no wildcard.
     check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 4, ex, xyw()),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 0, ex, xyw()),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // No NSEC, or one that does not cover QNAME.
-    check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 2, ex, {}), ede::nsec_missing);
-    check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 2, ex, xw()), ede::nsec_missing);
+    check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 2, ex, {}),
+                  ede_code::nsec_missing);
+    check_nothing(nsec_prove_wildcard_answer(dn("a.z.w.example."), 2, ex, xw()),
+                  ede_code::nsec_missing);
     // QNAME exists.
-    check_nothing(nsec_prove_wildcard_answer(dn("x.w.example."), 2, ex, xw()), ede::dnssec_bogus);
+    check_nothing(nsec_prove_wildcard_answer(dn("x.w.example."), 2, ex, xw()),
+                  ede_code::dnssec_bogus);
 }
 
 TEST_CASE("RFC 4035 B.7: wildcard no data") {
@@ -208,32 +211,32 @@ TEST_CASE("RFC 4035 B.7: wildcard no data") {
     CHECK(r.closest_encloser == dn("w.example."));
     // The wildcard has MX.
     check_nothing(nodata("a.z.w.example.", dns::rr_type::mx, concat({xyw(), wild()})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Missing the wildcard's NSEC, or the one covering QNAME.
-    check_nothing(nodata("a.z.w.example.", dns::rr_type::aaaa, xyw()), ede::nsec_missing);
-    check_nothing(nodata("a.z.w.example.", dns::rr_type::aaaa, wild()), ede::nsec_missing);
+    check_nothing(nodata("a.z.w.example.", dns::rr_type::aaaa, xyw()), ede_code::nsec_missing);
+    check_nothing(nodata("a.z.w.example.", dns::rr_type::aaaa, wild()), ede_code::nsec_missing);
     // As a name error: the wildcard exists.
-    check_nothing(nxdomain("a.z.w.example.", concat({xyw(), wild()})), ede::dnssec_bogus);
+    check_nothing(nxdomain("a.z.w.example.", concat({xyw(), wild()})), ede_code::dnssec_bogus);
     // The wrong closest encloser: a covering NSEC for the wildcard one level up does not
     // stand in for the wildcard at w.example.
-    check_nothing(nxdomain("z.w.example.", concat({xyw(), apex()})), ede::nsec_missing);
+    check_nothing(nxdomain("z.w.example.", concat({xyw(), apex()})), ede_code::nsec_missing);
 }
 
 TEST_CASE("RFC 4035 B.8: DS asked of the child zone") {
-    check_nothing(nodata("example.", dns::rr_type::ds, apex()), ede::dnssec_bogus);
+    check_nothing(nodata("example.", dns::rr_type::ds, apex()), ede_code::dnssec_bogus);
     check_proven(nodata("example.", dns::rr_type::a, apex()), proof::nodata);
 }
 
 TEST_CASE("NSEC proofs refuse names outside the zone and too many records") {
     check_nothing(nsec_prove_nxdomain(dn("ml.other."), ex, concat({b(), apex()})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Records of another zone are ignored.
     check_nothing(nsec_prove_nxdomain(dn("ml.example."), dn("other."), concat({b(), apex()})),
-                  ede::nsec_missing);
+                  ede_code::nsec_missing);
     denial_limits tight;
     tight.max_denial_records = 1;
     check_nothing(nsec_prove_nxdomain(dn("ml.example."), ex, concat({b(), apex()}), tight),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Malformed records and other types are skipped.
     dns::record junk{dn("c.example."), dns::rr_type::nsec, dns::rr_class::in, 0, {std::byte{1}}};
     auto with_junk = concat({b(), apex(), zone("b.example. A 192.0.2.1")});
@@ -258,7 +261,7 @@ TEST_CASE("NSEC responses through the common front") {
     check_proven(r, proof::no_ds);
     r = prove_denial(backend(), dn("ml.example."), dns::rr_type::a, dns::rcode::nxdomain, ex, {},
                      budget);
-    check_nothing(r, ede::nsec_missing);
+    check_nothing(r, ede_code::nsec_missing);
     CHECK(budget.hashes == 0); // NSEC needs no hashing
     CHECK(to_string(proof::wildcard_nodata) == "wildcard-nodata");
     CHECK(to_string(proof::no_ds_opt_out) == "no-ds-opt-out");
@@ -266,13 +269,13 @@ TEST_CASE("NSEC responses through the common front") {
 
 TEST_CASE("RFC 6840 §4.2: no data for ANY means no RRsets at all") {
     // ns1.example has A: no data for ANY is false.
-    check_nothing(nodata("ns1.example.", dns::rr_type::any, ns1()), ede::dnssec_bogus);
+    check_nothing(nodata("ns1.example.", dns::rr_type::any, ns1()), ede_code::dnssec_bogus);
     // A name with only its NSEC and RRSIG (an empty non-terminal in NSEC3 terms).
     auto bare = zone("bare.example. NSEC ns1.example. RRSIG NSEC");
     check_proven(nodata("bare.example.", dns::rr_type::any, bare), proof::nodata);
     // The wildcard's types answer ANY too.
     check_nothing(nodata("a.z.w.example.", dns::rr_type::any, concat({xyw(), wild()})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     auto bits = parse_nsec(bare.front()).value().types;
     CHECK_FALSE(bitmap_answers(bits, dns::rr_type::any));
     CHECK(bitmap_answers(parse_nsec(ns1().front()).value().types, dns::rr_type::any));

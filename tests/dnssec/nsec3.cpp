@@ -123,7 +123,7 @@ void check_proven(const denial_result& r, proof p, security s = security::secure
     CHECK(r.proven == p);
     CHECK(r.security == s);
 }
-void check_nothing(const denial_result& r, ede code, security s = security::bogus) {
+void check_nothing(const denial_result& r, ede_code code, security s = security::bogus) {
     CHECK(r.proven == proof::nothing);
     CHECK(r.security == s);
     CHECK(r.why.code == code);
@@ -193,15 +193,15 @@ TEST_CASE("NSEC3 proofs over a chain built here") {
     check_proven(nodata("example.", dns::rr_type::txt, pick(all, {"example."})), proof::nodata);
     // The bitmap has the type, or CNAME (RFC 6840 §4.3).
     check_nothing(nodata("host.example.", dns::rr_type::a, pick(all, {"host.example."})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     check_nothing(nodata("alias.example.", dns::rr_type::a, pick(all, {"alias.example."})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Wildcard no data and wildcard answer.
     auto wild = concat({pick(all, {"w.example.", "*.w.example."}), covering(all, "z.w.example.")});
     r = nodata("a.z.w.example.", dns::rr_type::a, wild);
     check_proven(r, proof::wildcard_nodata);
     CHECK(r.closest_encloser == dn("w.example."));
-    check_nothing(nodata("a.z.w.example.", dns::rr_type::mx, wild), ede::dnssec_bogus);
+    check_nothing(nodata("a.z.w.example.", dns::rr_type::mx, wild), ede_code::dnssec_bogus);
     nsec3_budget budget;
     r = nsec3_prove_wildcard_answer(backend(), dn("a.z.w.example."), 2, ex,
                                     covering(all, "z.w.example."), budget);
@@ -209,13 +209,13 @@ TEST_CASE("NSEC3 proofs over a chain built here") {
     // A wildcard answer for a name that exists: the next closer name is matched.
     r = nsec3_prove_wildcard_answer(backend(), dn("b.host.example."), 1, ex,
                                     pick(all, {"host.example."}), budget);
-    check_nothing(r, ede::dnssec_bogus);
+    check_nothing(r, ede_code::dnssec_bogus);
     // Missing wildcard proof.
     check_nothing(nxdomain("a.b.host.example.", concat({pick(all, {"host.example."}),
                                                         covering(all, "b.host.example.")})),
-                  ede::nsec_missing);
+                  ede_code::nsec_missing);
     // The existing wildcard makes a name error bogus.
-    check_nothing(nxdomain("z.w.example.", wild), ede::dnssec_bogus);
+    check_nothing(nxdomain("z.w.example.", wild), ede_code::dnssec_bogus);
 }
 
 TEST_CASE("NSEC3 closest encloser: wrong encloser, delegations, DNAME") {
@@ -225,27 +225,27 @@ TEST_CASE("NSEC3 closest encloser: wrong encloser, delegations, DNAME") {
     check_nothing(nxdomain("a.b.host.example.",
                            concat({pick(all, {"example."}), covering(all, "b.host.example."),
                                    covering(all, "*.host.example.")})),
-                  ede::nsec_missing);
+                  ede_code::nsec_missing);
     // A closest encloser that is a delegation (NS without SOA): the names below belong to
     // the child; the parent's NSEC3 cannot deny them (RFC 5155 §8.3, RFC 6840 §4.1).
     check_nothing(nxdomain("www.signed.example.", concat({pick(all, {"signed.example."}),
                                                           covering(all, "www.signed.example."),
                                                           covering(all, "*.signed.example.")})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // No data at the cut for anything but DS.
     check_nothing(nodata("unsigned.example.", dns::rr_type::a, pick(all, {"unsigned.example."})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Below a DNAME.
     check_nothing(
         nxdomain("x.d.example.", concat({pick(all, {"d.example."}), covering(all, "x.d.example."),
                                          covering(all, "*.d.example.")})),
-        ede::dnssec_bogus);
+        ede_code::dnssec_bogus);
     // Records of another zone are not used.
     auto other = chain("other.", {{"other.", "NS SOA"}, {"x.other.", "A"}});
-    check_nothing(nxdomain("a.b.host.example.", other), ede::nsec_missing);
+    check_nothing(nxdomain("a.b.host.example.", other), ede_code::nsec_missing);
     nsec3_budget budget;
     auto r = nsec3_prove_nxdomain(backend(), dn("q.other."), ex, pick(all, {"example."}), budget);
-    check_nothing(r, ede::dnssec_bogus); // QNAME outside the zone
+    check_nothing(r, ede_code::dnssec_bogus); // QNAME outside the zone
 }
 
 TEST_CASE("NSEC3 DS denial at delegations") {
@@ -258,17 +258,17 @@ TEST_CASE("NSEC3 DS denial at delegations") {
     // A signed delegation: the bitmap has DS.
     r = nsec3_prove_no_ds(backend(), dn("signed.example."), ex, pick(all, {"signed.example."}),
                           budget);
-    check_nothing(r, ede::dnssec_bogus);
+    check_nothing(r, ede_code::dnssec_bogus);
     // Not a delegation: DS no data, but no unsigned delegation.
     check_proven(nodata("host.example.", dns::rr_type::ds, pick(all, {"host.example."})),
                  proof::nodata);
     r = nsec3_prove_no_ds(backend(), dn("host.example."), ex, pick(all, {"host.example."}), budget);
-    check_nothing(r, ede::dnssec_bogus);
+    check_nothing(r, ede_code::dnssec_bogus);
     // Opt-out misuse: a DS denial for a name without a matching NSEC3 needs an opt-out
     // record over the next closer name (RFC 5155 §8.6).
     auto no_match = concat({pick(all, {"example."}), covering(all, "gone.example.")});
     r = nsec3_prove_no_ds(backend(), dn("gone.example."), ex, no_match, budget);
-    check_nothing(r, ede::dnssec_bogus);
+    check_nothing(r, ede_code::dnssec_bogus);
 }
 
 TEST_CASE("NSEC3 opt-out: insecure delegations and what opt-out cannot prove") {
@@ -301,7 +301,7 @@ TEST_CASE("NSEC3 opt-out: insecure delegations and what opt-out cannot prove") {
                                     concat({pick(all, {"example.", "signed.example."}),
                                             covering(all, "x.signed.example.")}),
                                     budget),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
 }
 
 TEST_CASE("RFC 9276: iterations limits at 100, 101, 500, 501") {
@@ -325,18 +325,18 @@ TEST_CASE("RFC 9276: iterations limits at 100, 101, 500, 501") {
     for (std::uint16_t it : {101, 500}) {
         CAPTURE(it);
         r = run(it);
-        check_nothing(r, ede::unsupported_nsec3_iterations, security::insecure);
+        check_nothing(r, ede_code::unsupported_nsec3_iterations, security::insecure);
         CHECK(r.nsec3_hashes == 0); // classified before any hashing
     }
     r = run(501);
-    check_nothing(r, ede::unsupported_nsec3_iterations, security::bogus);
+    check_nothing(r, ede_code::unsupported_nsec3_iterations, security::bogus);
     CHECK(r.nsec3_hashes == 0);
     // The limits are configurable.
     denial_limits strict;
     strict.nsec3_iterations_insecure = 0;
     strict.nsec3_iterations_bogus = 10;
-    check_nothing(run(1, strict), ede::unsupported_nsec3_iterations, security::insecure);
-    check_nothing(run(11, strict), ede::unsupported_nsec3_iterations, security::bogus);
+    check_nothing(run(1, strict), ede_code::unsupported_nsec3_iterations, security::insecure);
+    check_nothing(run(11, strict), ede_code::unsupported_nsec3_iterations, security::bogus);
     check_proven(run(0, strict), proof::nodata);
 }
 
@@ -349,25 +349,25 @@ TEST_CASE("NSEC3 parameters: unknown hash algorithm, flags, mixed parameters") {
     unknown.algorithm = 2;
     auto strange = chain("example.", zone_nodes(), unknown);
     auto r = nodata("host.example.", dns::rr_type::mx, strange);
-    check_nothing(r, ede::other, security::insecure);
+    check_nothing(r, ede_code::other, security::insecure);
     CHECK(r.nsec3_hashes == 0);
     // Known records next to them are used.
     check_proven(nodata("host.example.", dns::rr_type::mx, concat({strange, host})), proof::nodata);
     // Flags other than 0 and 1: ignored (RFC 5155 §8.2).
     auto flagged = host;
     flagged.front().rdata[1] = std::byte{2};
-    check_nothing(nodata("host.example.", dns::rr_type::mx, flagged), ede::nsec_missing);
+    check_nothing(nodata("host.example.", dns::rr_type::mx, flagged), ede_code::nsec_missing);
     // Different salts or iterations in one answer (RFC 5155 §8.2): bogus.
     params salted{"01", 0};
     auto other = pick(chain("example.", zone_nodes(), salted), {"w.example."}, salted);
     check_nothing(nodata("host.example.", dns::rr_type::mx, concat({host, other})),
-                  ede::dnssec_bogus);
+                  ede_code::dnssec_bogus);
     // Too many records.
     denial_limits tight;
     tight.max_denial_records = 3;
-    check_nothing(nodata("host.example.", dns::rr_type::mx, all, tight), ede::dnssec_bogus);
+    check_nothing(nodata("host.example.", dns::rr_type::mx, all, tight), ede_code::dnssec_bogus);
     // No records at all.
-    check_nothing(nodata("host.example.", dns::rr_type::mx, {}), ede::nsec_missing);
+    check_nothing(nodata("host.example.", dns::rr_type::mx, {}), ede_code::nsec_missing);
 }
 
 TEST_CASE("CVE-2023-50868: a deep QNAME with many labels at high iterations") {
@@ -422,7 +422,7 @@ TEST_CASE("CVE-2023-50868: a deep QNAME with many labels at high iterations") {
     auto high_all = chain("example.", {{"example.", "NS SOA RRSIG"}, {"host.example.", "A"}}, high);
     nsec3_budget unused(limits);
     r = nsec3_prove_nxdomain(backend(), dn(q), dn("example."), high_all, unused, limits);
-    check_nothing(r, ede::unsupported_nsec3_iterations, security::insecure);
+    check_nothing(r, ede_code::unsupported_nsec3_iterations, security::insecure);
     CHECK(unused.hashes == 0);
 
     // With a real proof the walk stops at the first covered name below the apex, however

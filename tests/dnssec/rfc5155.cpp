@@ -158,7 +158,7 @@ TEST_CASE("RFC 5155 B.1: name error") {
         r = nxdomain("a.c.x.w.example.", partial);
         CHECK(r.proven == proof::nothing);
         CHECK(r.security == security::bogus);
-        CHECK(r.why.code == ede::nsec_missing);
+        CHECK(r.why.code == ede_code::nsec_missing);
     }
 }
 
@@ -172,7 +172,7 @@ TEST_CASE("RFC 5155 B.2: no data") {
     r = nodata("ns1.example.", dns::rr_type::a, rrs);
     CHECK(r.proven == proof::nothing);
     CHECK(r.security == security::bogus);
-    CHECK(r.why.code == ede::dnssec_bogus);
+    CHECK(r.why.code == ede_code::dnssec_bogus);
     // The same response as a name error: the name exists.
     r = nxdomain("ns1.example.", rrs);
     CHECK(r.proven == proof::nothing);
@@ -212,7 +212,7 @@ TEST_CASE("RFC 5155 B.3: referral to an opt-out unsigned zone") {
     auto half = response({"35mthgpgcu1qg68fab165klnsnk3dpvl"});
     r = nsec3_prove_no_ds(backend(), dn("c.example."), dn("example."), half, budget);
     CHECK(r.proven == proof::nothing);
-    CHECK(r.why.code == ede::nsec_missing);
+    CHECK(r.why.code == ede_code::nsec_missing);
 }
 
 TEST_CASE("RFC 5155 B.4: wildcard expansion") {
@@ -244,7 +244,7 @@ TEST_CASE("RFC 5155 B.4: wildcard expansion") {
     r = nsec3_prove_wildcard_answer(backend(), dn("a.z.w.example."), 2, dn("example."), other,
                                     budget);
     CHECK(r.proven == proof::nothing);
-    CHECK(r.why.code == ede::nsec_missing);
+    CHECK(r.why.code == ede_code::nsec_missing);
 }
 
 TEST_CASE("RFC 5155 B.5: wildcard no data") {
@@ -273,7 +273,7 @@ TEST_CASE("RFC 5155 B.5: wildcard no data") {
     // As a name error, the existing wildcard contradicts it.
     r = nxdomain("a.z.w.example.", rrs);
     CHECK(r.proven == proof::nothing);
-    CHECK(r.why.code == ede::dnssec_bogus);
+    CHECK(r.why.code == ede_code::dnssec_bogus);
 }
 
 TEST_CASE("RFC 5155 B.6: DS asked of the child zone") {

@@ -9,9 +9,9 @@
 #include "validation_support.hpp"
 
 using namespace dnssec_test;
+using dane::dnssec::ede_code;
 using dane::dnssec::proof;
 using dane::dnssec::security;
-namespace ede_code = dane::dnssec::ede_code;
 using dns::rr_type;
 
 namespace {

@@ -6,8 +6,8 @@
 #include "validation_support.hpp"
 
 using namespace dnssec_test;
+using dane::dnssec::ede_code;
 using dns::rr_type;
-namespace ede_code = dane::dnssec::ede_code;
 
 namespace {
 
@@ -89,7 +89,7 @@ TEST_CASE("every §5.3.1 check, one fault at a time") {
     CHECK(check(data, sign(data, k, o), k).verdict.why.code == ede_code::dnssec_bogus);
     // A key without the zone flag, and one with protocol 2.
     auto nz = make_key("rr.test.", crypto::algorithm::ecdsap256sha256, 0);
-    CHECK(check(data, sign(data, nz), nz).verdict.why.code == ede_code::no_zone_key_bit);
+    CHECK(check(data, sign(data, nz), nz).verdict.why.code == ede_code::no_zone_key_bit_set);
     auto p2 = k;
     p2.dnskey[2] = std::byte{2};
     CHECK(check(data, sign(data, k), p2).verdict.why.code == ede_code::dnskey_missing);

@@ -132,12 +132,12 @@ inline dnssec::rrset_result find_result(const std::vector<dnssec::rrset_result>&
 }
 
 // A backend that counts verifications and parsed keys: the KeyTrap regression asserts
-// on what the crypto library was asked to do, not on the validator's own count.
+// on what the crypto library was asked to do, not on the validator's own count. It has
+// no private_key, generate_key or sign: a verify-only backend.
 struct counting_backend {
     using public_key = backend_t::public_key;
-    using private_key = backend_t::private_key;
     using hasher = backend_t::hasher;
-    backend_t* inner;
+    const backend_t* inner;
     mutable std::size_t verifies = 0;
     mutable std::size_t parses = 0;
 
@@ -163,12 +163,9 @@ struct counting_backend {
         return inner->digest(h, d);
     }
     result<hasher> make_hasher(crypto::hash_algorithm h) const { return inner->make_hasher(h); }
-    result<crypto::generated_key<private_key>> generate_key(crypto::algorithm a) {
-        return inner->generate_key(a);
-    }
-    result<byte_buffer> sign(const private_key& k, bytes_view d) { return inner->sign(k, d); }
 };
-static_assert(crypto::crypto_backend<counting_backend>);
+static_assert(crypto::verifier_backend<counting_backend>);
+static_assert(!crypto::signing_backend<counting_backend>);
 
 } // namespace dnssec_test
 

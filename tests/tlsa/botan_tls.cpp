@@ -17,6 +17,7 @@
 #include <botan/tls_session_manager.h>
 #endif
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -281,4 +282,34 @@ TEST_CASE("TLS glue: SMTP with no usable records encrypts without authenticating
     CHECK(!r.client_active);
     CHECK(r.threw);
     CHECK(g.result()->status == outcome::unusable);
+}
+
+TEST_CASE("TLS glue: the verifier owns its PKIX trust anchors; the caller's buffer may go") {
+    const auto& t = pki_for_tls();
+    auto opt = smtp_options();
+    opt.mode = profile::generic;
+    auto anchor = std::make_unique<byte_buffer>(t.root.der);
+    opt.trust_anchors = {bytes_view(*anchor)};
+    dane_tls_verifier dane({rec(t.leaf, cert_usage::pkix_ee)}, opt);
+    // The caller's buffer is wiped and freed before the handshake.
+    std::fill(anchor->begin(), anchor->end(), std::byte{0});
+    anchor.reset();
+    opt.trust_anchors.clear();
+    REQUIRE(dane.trust_anchors().size() == 1);
+    CHECK(dane.trust_anchors()[0] == t.root.der);
+    REQUIRE(dane.options().trust_anchors.size() == 1);
+    CHECK(dane.options().trust_anchors[0].data() == dane.trust_anchors()[0].data());
+    // A copy views its own bytes, not the original's.
+    dane_tls_verifier copy = dane;
+    CHECK(copy.options().trust_anchors[0].data() == copy.trust_anchors()[0].data());
+    CHECK(copy.options().trust_anchors[0].data() != dane.trust_anchors()[0].data());
+    auto r = handshake(copy, {&t.leaf, &t.root});
+    CHECK(r.client_active);
+    REQUIRE(copy.result());
+    CHECK(copy.result()->authenticated());
+    // Without the anchor, PKIX-EE has no trusted path.
+    copy.set_trust_anchors({});
+    r = handshake(copy, {&t.leaf, &t.root});
+    CHECK(!r.client_active);
+    CHECK(copy.result()->failure == rpt_result::certificate_not_trusted);
 }

@@ -3,11 +3,14 @@
 // owner; RFC 4648 §7, no padding, as RFC 5155 §3.3 prints it).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "dane/core/bytes.hpp"
+#include "dane/core/error.hpp"
+#include "dane/core/result.hpp"
 
 namespace dane {
 
@@ -33,6 +36,7 @@ constexpr int base32hex_value(char c) noexcept {
     return -1;
 }
 inline constexpr char hex_digits[] = "0123456789abcdef";
+inline constexpr char hex_digits_upper[] = "0123456789ABCDEF";
 inline constexpr char base64_digits[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 inline constexpr char base32hex_digits[] = "0123456789abcdefghijklmnopqrstuv";
@@ -52,6 +56,21 @@ inline std::string to_hex(bytes_view data) {
     append_hex(s, data);
     return s;
 }
+// Uppercase hex: what presentation-format RDATA uses throughout the library (TLSA and DS
+// data, NSEC3 salt), as BIND's named-checkzone and Knot print them.
+inline void append_hex_upper(std::string& out, bytes_view data) {
+    for (auto b : data) {
+        auto v = std::to_integer<unsigned>(b);
+        out += detail::hex_digits_upper[v >> 4];
+        out += detail::hex_digits_upper[v & 15];
+    }
+}
+inline std::string to_hex_upper(bytes_view data) {
+    std::string s;
+    s.reserve(data.size() * 2);
+    append_hex_upper(s, data);
+    return s;
+}
 // Appends the octets that `text` spells in hex (either case) to `out`.
 inline result<void> append_from_hex(byte_buffer& out, std::string_view text) {
     if (text.size() % 2 != 0) return fail(core::errc::bad_hex);
@@ -66,6 +85,60 @@ inline result<byte_buffer> from_hex(std::string_view text) {
     byte_buffer out;
     out.reserve(text.size() / 2);
     DANE_TRY(append_from_hex(out, text));
+    return out;
+}
+
+// Reads a hex dump as the shipped examples/data/*.hex files and test fixtures write them:
+// hex digits in either case, any whitespace between them (an octet may be split across
+// it), and comments from '#' or ';' to the end of the line. Any other character is an
+// error (core::errc::bad_hex) at its offset and line; so is a final lone digit, at its
+// own position. Never reads past `text`.
+inline result<byte_buffer, located_error> from_hex_dump(std::string_view text) {
+    byte_buffer out;
+    out.reserve(text.size() / 2);
+    std::size_t line = 1;
+    std::size_t line_start = 0;
+    bool comment = false;
+    int high = -1; // the first digit of an octet, while waiting for the second
+    std::size_t high_at = 0, high_line = 1;
+    auto bad = [](std::size_t at, std::size_t on_line, std::string context) {
+        auto e = located_error::at_line(make_error_code(core::errc::bad_hex), on_line,
+                                        std::move(context));
+        e.offset = at;
+        return e;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            comment = false;
+            ++line;
+            line_start = i + 1;
+            continue;
+        }
+        if (comment) continue;
+        if (c == '#' || c == ';') {
+            comment = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') continue;
+        const int v = detail::hex_value(c);
+        if (v < 0)
+            return fail(bad(i, line,
+                            "not a hex digit at column " + std::to_string(i - line_start + 1) +
+                                " (offset " + std::to_string(i) + ")"));
+        if (high < 0) {
+            high = v;
+            high_at = i;
+            high_line = line;
+        } else {
+            out.push_back(std::byte(high << 4 | v));
+            high = -1;
+        }
+    }
+    if (high >= 0)
+        return fail(bad(high_at, high_line,
+                        "odd number of hex digits: the last one (offset " +
+                            std::to_string(high_at) + ") has no pair"));
     return out;
 }
 

@@ -1,9 +1,15 @@
 // Errors of the core layer, and the pattern every layer follows: one `enum class errc`,
-// one std::error_category whose messages say what was wrong in plain words.
+// one std::error_category whose messages say what was wrong in plain words. Where the
+// input has positions (a message, a zone file, a TLSA file, a hex dump), the error is a
+// dane::located_error: that code plus where it was found and what was being read.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 
 namespace dane::core {
 
@@ -55,3 +61,51 @@ inline std::error_code make_error_code(errc e) noexcept {
 
 template <>
 struct std::is_error_code_enum<dane::core::errc> : std::true_type {};
+
+namespace dane {
+
+// The one error type of every parser over positioned input: an error code of its layer
+// (dns::errc, dnssec::errc, tlsa::errc ...), the position, and what was being read when the
+// code alone does not say. Wire-form input reports an octet offset, text input a line
+// (1-based) and, where known, the offset of the character within the whole text.
+struct located_error {
+    std::error_code code;
+    std::optional<std::size_t> offset; // octets (or characters) from the start of the input
+    std::optional<std::size_t> line;   // 1-based line of text input
+    std::string context;               // e.g. "TXT: bad escape"; empty when code says it all
+
+    located_error() = default;
+    // An error at an octet offset of wire-form input (or with no position: nullopt).
+    located_error(std::error_code c, std::optional<std::size_t> at = std::nullopt)
+        : code(c), offset(at) {}
+    template <class E, class = std::enable_if_t<std::is_error_code_enum_v<E>>>
+    located_error(E e, std::optional<std::size_t> at = std::nullopt)
+        : code(make_error_code(e)), offset(at) {}
+
+    // An error on a line of text input.
+    static located_error at_line(std::error_code c, std::size_t line, std::string context = {}) {
+        located_error e(c);
+        e.line = line;
+        e.context = std::move(context);
+        return e;
+    }
+
+    // "line 3: <context or code message>", "<code message> at offset 12", or the bare text.
+    std::string message() const {
+        std::string m;
+        if (line) m = "line " + std::to_string(*line) + ": ";
+        m += context.empty() ? code.message() : context;
+        if (offset && !line) m += " at offset " + std::to_string(*offset);
+        return m;
+    }
+
+    friend bool operator==(const located_error& e, const std::error_code& c) noexcept {
+        return e.code == c;
+    }
+    template <class E, class = std::enable_if_t<std::is_error_code_enum_v<E>>>
+    friend bool operator==(const located_error& e, E c) noexcept {
+        return e.code == make_error_code(c);
+    }
+};
+
+} // namespace dane

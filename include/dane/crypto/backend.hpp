@@ -21,6 +21,7 @@
 
 #include "dane/core/bytes.hpp"
 #include "dane/core/result.hpp"
+#include "dane/dns/types.hpp"
 
 namespace dane::crypto {
 
@@ -93,38 +94,8 @@ struct algorithm_name {
     std::uint8_t value;
     std::string_view text;
 };
-// RFC 8624 §3.1 mnemonics, plus the other names of the IANA registry.
-inline constexpr algorithm_name algorithm_names[] = {
-    {1, "RSAMD5"},
-    {2, "DH"},
-    {3, "DSA"},
-    {5, "RSASHA1"},
-    {6, "DSA-NSEC3-SHA1"},
-    {7, "RSASHA1-NSEC3-SHA1"},
-    {8, "RSASHA256"},
-    {10, "RSASHA512"},
-    {12, "ECC-GOST"},
-    {13, "ECDSAP256SHA256"},
-    {14, "ECDSAP384SHA384"},
-    {15, "ED25519"},
-    {16, "ED448"},
-    {252, "INDIRECT"},
-    {253, "PRIVATEDNS"},
-    {254, "PRIVATEOID"},
-};
 inline constexpr algorithm_name digest_names[] = {
     {1, "SHA-1"}, {2, "SHA-256"}, {3, "GOST R 34.11-94"}, {4, "SHA-384"}};
-
-constexpr bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-        if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-        if (x != y) return false;
-    }
-    return true;
-}
 
 template <std::size_t N>
 constexpr std::string_view find_name(const algorithm_name (&table)[N], std::uint8_t v) noexcept {
@@ -134,9 +105,10 @@ constexpr std::string_view find_name(const algorithm_name (&table)[N], std::uint
 }
 } // namespace detail
 
-// The mnemonic ("RSASHA256"), or an empty view for a number without one.
+// The mnemonic ("RSASHA256"), or an empty view for a number without one; the dns layer
+// holds the table (dns::dnssec_algorithm_mnemonic).
 constexpr std::string_view mnemonic(algorithm a) noexcept {
-    return detail::find_name(detail::algorithm_names, static_cast<std::uint8_t>(a));
+    return dns::dnssec_algorithm_mnemonic(static_cast<std::uint8_t>(a));
 }
 // The mnemonic, or the decimal number where there is none (as zone files print it).
 inline std::string to_string(algorithm a) {
@@ -164,8 +136,7 @@ inline std::string_view to_string(hash_algorithm h) noexcept {
 
 // A mnemonic (any case) or a decimal number 0-255, as RFC 4034 §2.2 allows in zone files.
 inline std::optional<algorithm> parse_algorithm(std::string_view text) noexcept {
-    for (const auto& n : detail::algorithm_names)
-        if (detail::ascii_iequals(n.text, text)) return algorithm{n.value};
+    if (auto m = dns::parse_dnssec_algorithm_mnemonic(text)) return algorithm{*m};
     unsigned v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v > 255)
@@ -279,30 +250,29 @@ struct generated_key {
 };
 
 // ---------------------------------------------------------------------------------------
-// The concept
+// The concepts
 
-// A crypto backend B provides
+// What validation needs. A verifier backend B provides
 // - B::public_key: a decoded DNSKEY, copyable, reporting its algorithm in alg() and its
 //   size in bits(); verifying with it needs no further decoding;
-// - B::private_key: a signing key (fixtures only), movable;
 // - B::hasher: an incremental hash, reusable after final();
-// and, on a const B (so a shared validator needs no lock around verification):
+// and, on a const B, callable from many threads at once (a validator per thread, one B):
 // - supports(alg), supports_digest(type): what it implements;
 // - parse_public_key(alg, key_field) -> result<public_key>;
 // - verify(key, data, signature) -> result<void>, with data one buffer or a span of
 //   pieces taken in order (an RRSIG's RDATA prefix, then the canonical RRset: RFC 4034
 //   §3.1.8.1), the signature in RRSIG wire form; errc::signature_mismatch when it does not
 //   verify;
-// - digest(hash, data or pieces) -> result<digest_value>, make_hasher(hash);
-// and, on a mutable B (it owns the random number generator):
-// - generate_key(alg) -> result<generated_key<private_key>>;
-// - sign(private_key, data) -> result<byte_buffer> in RRSIG wire form.
+// - digest(hash, data or pieces) -> result<digest_value>, make_hasher(hash).
+// A backend that cannot sign (a verify-only hardware or FIPS module) is a complete
+// verifier_backend: the validator, the chain builder and every verify-side template
+// require nothing more.
 template <class B>
-concept crypto_backend = std::copy_constructible<typename B::public_key> &&
-    std::movable<typename B::private_key> && std::movable<typename B::hasher> &&
-    requires(const B& cb, B& b, algorithm alg, digest_type dt, hash_algorithm h, bytes_view data,
+concept verifier_backend = std::copy_constructible<typename B::public_key> &&
+    std::movable<typename B::hasher> &&
+    requires(const B& cb, algorithm alg, digest_type dt, hash_algorithm h, bytes_view data,
              std::span<const bytes_view> pieces, const typename B::public_key& pk,
-             const typename B::private_key& sk, typename B::hasher& hs) {
+             typename B::hasher& hs) {
     { cb.supports(alg) } -> std::same_as<bool>;
     { cb.supports_digest(dt) } -> std::same_as<bool>;
     { cb.parse_public_key(alg, data) } -> std::same_as<result<typename B::public_key>>;
@@ -315,6 +285,15 @@ concept crypto_backend = std::copy_constructible<typename B::public_key> &&
     { cb.make_hasher(h) } -> std::same_as<result<typename B::hasher>>;
     hs.update(data);
     { hs.final() } -> std::same_as<digest_value>;
+};
+
+// What the signer (dnssec/signer.hpp) needs on top: B::private_key, movable, and, on a
+// mutable B (it owns the random number generator):
+// - generate_key(alg) -> result<generated_key<private_key>>;
+// - sign(private_key, data) -> result<byte_buffer> in RRSIG wire form.
+template <class B>
+concept signing_backend = verifier_backend<B> && std::movable<typename B::private_key> &&
+    requires(B& b, algorithm alg, bytes_view data, const typename B::private_key& sk) {
     { b.generate_key(alg) } -> std::same_as<result<generated_key<typename B::private_key>>>;
     { b.sign(sk, data) } -> std::same_as<result<byte_buffer>>;
 };

@@ -13,6 +13,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <span>
@@ -41,22 +42,24 @@ namespace dane::crypto {
 
 class botan_backend {
 public:
-    // A decoded DNSKEY. Copies share the decoded key (immutable, so that is safe) but each
-    // copy makes its own Botan verifier on first use and keeps it: building one costs
-    // more than a verification for ECDSA (precomputed multiples of the public point). A
-    // public_key object is therefore not safe to verify with from two threads at once;
-    // give each thread its own copy.
+    // A decoded DNSKEY. Copies share the decoded key (immutable, so that is safe). Each
+    // object also keeps a Botan verifier for reuse, because building one costs more than
+    // a verification for ECDSA (precomputed multiples of the public point). The cache is
+    // behind a mutex that verify() only tries: a thread that finds it busy builds a
+    // verifier of its own for that call. So one public_key, like the const backend, may
+    // be used from any number of threads at once, and none of them waits for another.
     class public_key {
     public:
         public_key() = default;
         public_key(const public_key& o)
-            : alg_(o.alg_), bits_(o.bits_), signature_size_(o.signature_size_), key_(o.key_) {}
+            : alg_(o.alg_), bits_(o.bits_), signature_size_(o.signature_size_), key_(o.key_),
+              cache_(o.key_ ? std::make_unique<verifier_cache>() : nullptr) {}
         public_key& operator=(const public_key& o) {
             if (this != &o) {
-                verifier_.reset();
                 alg_ = o.alg_;
                 bits_ = o.bits_;
                 signature_size_ = o.signature_size_;
+                cache_ = o.key_ ? std::make_unique<verifier_cache>() : nullptr;
                 key_ = o.key_;
             }
             return *this;
@@ -71,18 +74,25 @@ public:
         // The only signature length that can verify with this key.
         std::size_t signature_size() const noexcept { return signature_size_; }
         // False for a default-constructed or moved-from key.
-        bool valid() const noexcept { return key_ != nullptr; }
+        bool valid() const noexcept { return key_ != nullptr && cache_ != nullptr; }
 
     private:
         friend class botan_backend;
 
-        // Declared before verifier_, so the verifier, which may refer to the key, goes
+        struct verifier_cache {
+            std::mutex lock;
+            std::unique_ptr<Botan::PK_Verifier> verifier; // guarded by lock
+        };
+
+        // Declared before cache_, so the verifier, which may refer to the key, goes
         // first.
         algorithm alg_{};
         std::size_t bits_ = 0;
         std::size_t signature_size_ = 0;
         std::shared_ptr<const Botan::Public_Key> key_;
-        mutable std::unique_ptr<Botan::PK_Verifier> verifier_;
+        // Owned by this object alone (copies make their own); the pointer never changes
+        // while the object is shared, only what the mutex guards does.
+        std::unique_ptr<verifier_cache> cache_;
     };
 
     // A signing key, for fixtures. Copies share the key.
@@ -179,16 +189,20 @@ public:
     result<public_key> parse_public_key(algorithm alg, bytes_view field) const noexcept {
         if (!supports(alg)) return fail(errc::unsupported_algorithm);
         try {
-            switch (alg) {
-            case algorithm::ecdsap256sha256:
-            case algorithm::ecdsap384sha384:
-                return parse_ecdsa(alg, field);
-            case algorithm::ed25519:
-            case algorithm::ed448:
-                return parse_eddsa(alg, field);
-            default:
-                return parse_rsa(alg, field);
-            }
+            auto k = [&] {
+                switch (alg) {
+                case algorithm::ecdsap256sha256:
+                case algorithm::ecdsap384sha384:
+                    return parse_ecdsa(alg, field);
+                case algorithm::ed25519:
+                case algorithm::ed448:
+                    return parse_eddsa(alg, field);
+                default:
+                    return parse_rsa(alg, field);
+                }
+            }();
+            if (k) k->cache_ = std::make_unique<public_key::verifier_cache>();
+            return k;
         } catch (const std::bad_alloc&) {
             return fail(errc::backend_failure);
         } catch (...) {
@@ -200,29 +214,34 @@ public:
     // ------------------------------------------------------------------ verification
 
     // Verifies `signature` (the RRSIG signature field) over the concatenation of `pieces`.
+    // Safe to call from several threads at once, with the same key or not.
     result<void> verify(const public_key& key, std::span<const bytes_view> pieces,
                         bytes_view signature) const noexcept {
         if (!key.valid()) return fail(errc::bad_key);
         // Botan would reject these too, but only after hashing the data; the length is
         // also the cheapest tell of a signature made with another key.
         if (signature.size() != key.signature_size_) return fail(errc::bad_signature_format);
+        auto& cache = *key.cache_;
+        std::unique_lock<std::mutex> held(cache.lock, std::try_to_lock);
+        std::unique_ptr<Botan::PK_Verifier> own; // when another thread holds the cache
         try {
-            if (!key.verifier_)
-                key.verifier_ = std::make_unique<Botan::PK_Verifier>(
-                    *key.key_, detail::botan_padding(key.alg_));
-            auto& v = *key.verifier_;
+            auto& slot = held.owns_lock() ? cache.verifier : own;
+            if (!slot)
+                slot = std::make_unique<Botan::PK_Verifier>(*key.key_,
+                                                            detail::botan_padding(key.alg_));
+            auto& v = *slot;
             for (auto p : pieces)
                 v.update(detail::u8(p), p.size());
             // check_signature also resets the verifier's hash for the next message.
             if (v.check_signature(detail::u8(signature), signature.size())) return {};
             return fail(errc::signature_mismatch);
         } catch (const std::bad_alloc&) {
-            key.verifier_.reset(); // it may hold half a message
+            if (held.owns_lock()) cache.verifier.reset(); // it may hold half a message
             return fail(errc::backend_failure);
         } catch (...) {
             // Botan throws for some invalid signatures (an RSA value not below the
             // modulus, in some versions) rather than returning false.
-            key.verifier_.reset();
+            if (held.owns_lock()) cache.verifier.reset();
             return fail(errc::signature_mismatch);
         }
     }
@@ -514,6 +533,6 @@ private:
     std::unique_ptr<Botan::RandomNumberGenerator> rng_;
 };
 
-static_assert(crypto_backend<botan_backend>);
+static_assert(signing_backend<botan_backend>);
 
 } // namespace dane::crypto

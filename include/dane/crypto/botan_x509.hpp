@@ -190,10 +190,10 @@ public:
         return detail::x509_bytes(c.p->cert.subject_public_key_info());
     }
 
-    byte_buffer digest(digest_algorithm alg, bytes_view data) const noexcept {
+    byte_buffer digest(hash_algorithm alg, bytes_view data) const noexcept {
         try {
-            auto h = Botan::HashFunction::create_or_throw(
-                alg == digest_algorithm::sha2_256 ? "SHA-256" : "SHA-512");
+            // crypto::to_string spells the hashes as Botan names them ("SHA-256").
+            auto h = Botan::HashFunction::create_or_throw(std::string(to_string(alg)));
             h->update(detail::x509_u8(data), data.size());
             byte_buffer out(h->output_length());
             h->final(reinterpret_cast<std::uint8_t*>(out.data()));

@@ -22,6 +22,7 @@
 #include "dane/core/codec.hpp"
 #include "dane/core/error.hpp"
 #include "dane/core/result.hpp"
+#include "dane/crypto/backend.hpp"
 
 namespace dane::crypto {
 
@@ -56,8 +57,8 @@ inline std::error_code make_error_code(x509_errc e) noexcept {
     return {static_cast<int>(e), x509_category()};
 }
 
-// The digests TLSA matching types name (RFC 6698 §2.1.3).
-enum class digest_algorithm { sha2_256, sha2_512 };
+// The digests TLSA matching types name (RFC 6698 §2.1.3) are crypto::hash_algorithm
+// values (sha256, sha512), the hash enum of the whole library (crypto/backend.hpp).
 
 // The reference-identifier material of a certificate (RFC 6125 §6.4): DNS-IDs from the
 // subjectAltName and CN-IDs from the subject, as the certificate spells them.
@@ -155,8 +156,7 @@ concept x509_backend = requires {
 }
 &&requires(const B& b, bytes_view der, const typename B::certificate& c,
            const typename B::public_key& k, std::span<const typename B::certificate* const> path,
-           const typename B::public_key* anchor_key, const path_options& opt,
-           digest_algorithm alg) {
+           const typename B::public_key* anchor_key, const path_options& opt, hash_algorithm alg) {
     // Exactly one DER certificate, nothing before or after it.
     { b.parse_certificate(der) } -> std::same_as<result<typename B::certificate>>;
     // Exactly one DER SubjectPublicKeyInfo of an algorithm the backend can verify with.

@@ -1,11 +1,13 @@
 // Errors of the DNS layer: what was wrong with a name, a record, a message or a zone file.
-// Where the input has positions, the error that carries this code also carries the
-// position (wire_error's offset, zone_error's line).
+// Where the input has positions, the error is a dane::located_error carrying this code
+// and the position (its offset in a message, its line in a zone file).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <system_error>
+
+#include "dane/core/error.hpp"
 
 namespace dane::dns {
 
@@ -42,6 +44,7 @@ enum class errc {
     unterminated_string, // a quoted string left open at the end of the line
     bad_directive,       // an unknown $ directive, or one with wrong arguments
     message_too_large,   // a message that would exceed 65535 octets
+    section_order,       // a question after records, or a record before its section's turn
 };
 
 namespace detail {
@@ -112,6 +115,8 @@ public:
             return "unterminated quoted string";
         case errc::bad_directive:
             return "bad directive";
+        case errc::section_order:
+            return "record out of section order (question, answer, authority, additional)";
         case errc::message_too_large:
             return "message larger than 65535 octets";
         }
@@ -128,17 +133,9 @@ inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), dns_category()};
 }
 
-// An error in wire-form input, with the offset where it was found.
-struct wire_error {
-    std::error_code code;
-    std::size_t offset = 0;
-
-    wire_error() = default;
-    wire_error(std::error_code c, std::size_t at = 0) : code(c), offset(at) {}
-    wire_error(errc e, std::size_t at = 0) : code(make_error_code(e)), offset(at) {}
-    std::string message() const { return code.message() + " at offset " + std::to_string(offset); }
-    friend bool operator==(const wire_error& e, errc c) { return e.code == make_error_code(c); }
-};
+// An error in wire-form input, with the offset where it was found: the library's one
+// located error type (core/error.hpp), under the name wire parsers have always used.
+using wire_error = dane::located_error;
 
 } // namespace dane::dns
 

@@ -31,6 +31,11 @@ inline constexpr std::size_t header_size = 12;
 inline constexpr std::size_t max_message_size = 65535;
 
 namespace detail {
+// What default-constructed views look at, so that they never dereference null: a header of
+// zeros with no entries (message_view), and a record or question owned by the root with
+// every field zero (record_view, question_view).
+inline constexpr std::byte empty_message[12] = {};
+
 inline std::uint16_t load16(const std::uint8_t* p) noexcept {
     return static_cast<std::uint16_t>(p[0] << 8 | p[1]);
 }
@@ -179,7 +184,8 @@ struct question {
 // One entry of the question section of a checked message.
 class question_view {
 public:
-    question_view() = default;
+    // The root name, type 0, class 0.
+    question_view() noexcept : message_(detail::empty_message, 5), fields_(1) {}
     compressed_name_view qname() const noexcept { return {message_, offset_}; }
     rr_type qtype() const noexcept { return static_cast<rr_type>(detail::load16(fixed())); }
     rr_class qclass() const noexcept { return static_cast<rr_class>(detail::load16(fixed() + 2)); }
@@ -201,7 +207,8 @@ private:
 // One resource record of a checked message (RFC 1035 §4.1.3).
 class record_view {
 public:
-    record_view() = default;
+    // The root name, type 0, class 0, TTL 0, empty RDATA.
+    record_view() noexcept : message_(detail::empty_message, 11), fields_(1) {}
     compressed_name_view owner() const noexcept { return {message_, offset_}; }
     rr_type type() const noexcept { return static_cast<rr_type>(detail::load16(fixed())); }
     rr_class klass() const noexcept { return static_cast<rr_class>(detail::load16(fixed() + 2)); }
@@ -300,7 +307,8 @@ private:
 // A whole checked message.
 class message_view {
 public:
-    message_view() = default;
+    // A message of one all-zero header and no entries.
+    message_view() noexcept : wire_(detail::empty_message, header_size) {}
 
     // Checks every part of `wire` (see the top of this file). Errors carry the offset of
     // the field at fault. No allocation.

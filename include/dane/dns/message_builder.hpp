@@ -106,7 +106,7 @@ public:
     const std::optional<dns::edns>& edns() const noexcept { return edns_; }
 
     result<void> add_question(name_view qname, rr_type qtype, rr_class qclass = rr_class::in) {
-        if (section_ != 0) return fail(std::make_error_code(std::errc::invalid_argument));
+        if (section_ != 0) return fail(errc::section_order);
         if (counts_[0] == 0xffff) return fail(errc::message_too_large);
         auto mark = save();
         write_name(qname, true);
@@ -123,7 +123,7 @@ public:
     result<void> add(section s, name_view owner, rr_type type, rr_class klass, std::uint32_t ttl,
                      bytes_view rdata) {
         auto i = static_cast<int>(s);
-        if (i == 0 || i < section_) return fail(std::make_error_code(std::errc::invalid_argument));
+        if (i == 0 || i < section_) return fail(errc::section_order);
         if (type == rr_type::opt) return fail(errc::bad_opt);
         if (rdata.size() > 0xffff || counts_[i] == 0xffff) return fail(errc::message_too_large);
         section_ = i;

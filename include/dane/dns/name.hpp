@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "dane/core/bytes.hpp"
+#include "dane/core/error.hpp"
 #include "dane/dns/error.hpp"
 
 namespace dane::dns {
@@ -206,8 +207,10 @@ public:
         return name(*v);
     }
 
-    // Parses presentation form. "@" is the origin. Relative names need an origin.
-    static result<name> parse(std::string_view text, const name* origin = nullptr) {
+    // Parses presentation form. "@" is the origin. Relative names need an origin. Errors
+    // are those of from_wire (dane::located_error), with the offset of the character
+    // where the text went wrong when there is one.
+    static result<name, located_error> parse(std::string_view text, const name* origin = nullptr) {
         if (text == "@") {
             if (!origin) return fail(errc::relative_name);
             return *origin;
@@ -227,29 +230,30 @@ public:
         };
         DANE_TRY(open_label());
         for (std::size_t i = 0; i < text.size(); ++i) {
+            const std::size_t at = i; // where this character (or escape) starts
             char c = text[i];
             std::uint8_t octet;
             if (c == '.') {
-                if (buf[label_start] == 0) return fail(errc::empty_label);
+                if (buf[label_start] == 0) return fail(located_error(errc::empty_label, i));
                 if (i + 1 == text.size()) {
                     absolute = true;
                     break;
                 }
-                DANE_TRY(open_label());
+                if (!open_label()) return fail(located_error(errc::name_too_long, i));
                 continue;
             }
             if (c == '\\') {
-                if (i + 1 >= text.size()) return fail(errc::bad_escape);
+                if (i + 1 >= text.size()) return fail(located_error(errc::bad_escape, i));
                 char d = text[i + 1];
                 if (d >= '0' && d <= '9') {
-                    if (i + 3 >= text.size()) return fail(errc::bad_escape);
+                    if (i + 3 >= text.size()) return fail(located_error(errc::bad_escape, i));
                     unsigned v = 0;
                     for (int k = 1; k <= 3; ++k) {
                         char e = text[i + k];
-                        if (e < '0' || e > '9') return fail(errc::bad_escape);
+                        if (e < '0' || e > '9') return fail(located_error(errc::bad_escape, i));
                         v = v * 10 + static_cast<unsigned>(e - '0');
                     }
-                    if (v > 255) return fail(errc::bad_escape);
+                    if (v > 255) return fail(located_error(errc::bad_escape, i));
                     octet = static_cast<std::uint8_t>(v);
                     i += 3;
                 } else {
@@ -259,8 +263,9 @@ public:
             } else {
                 octet = static_cast<std::uint8_t>(c);
             }
-            if (buf[label_start] == max_label_length) return fail(errc::label_too_long);
-            if (size + 1 > max_name_length - 1) return fail(errc::name_too_long);
+            if (buf[label_start] == max_label_length)
+                return fail(located_error(errc::label_too_long, at));
+            if (size + 1 > max_name_length - 1) return fail(located_error(errc::name_too_long, at));
             buf[size++] = octet;
             ++buf[label_start];
         }
@@ -268,7 +273,9 @@ public:
         out.size_ = static_cast<std::uint8_t>(size);
         if (!absolute) {
             if (!origin) return fail(errc::relative_name);
-            return out.concat(*origin);
+            auto full = out.concat(*origin);
+            if (!full) return fail(located_error(full.error()));
+            return std::move(*full);
         }
         return out;
     }

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
 #include "dane/core/codec.hpp"
 #include "dane/dns/name.hpp"
@@ -315,15 +316,6 @@ inline void append_uint(std::string& out, std::uint64_t v) {
     out += std::to_string(v);
 }
 
-inline void append_hex_upper(std::string& out, bytes_view data) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    for (auto b : data) {
-        auto v = std::to_integer<unsigned>(b);
-        out += digits[v >> 4];
-        out += digits[v & 15];
-    }
-}
-
 // A <character-string> in quotes; quote, backslash and non-printing octets escaped.
 inline void append_quoted(std::string& out, const std::uint8_t* p, std::size_t n) {
     out += '"';
@@ -447,13 +439,13 @@ inline result<void, wire_error> append_rdata_text(std::string& out, rr_type type
                 break;
             case field::hex:
                 if (begin == end) generic = true;
-                detail::append_hex_upper(text, rdata.subspan(begin, end - begin));
+                append_hex_upper(text, rdata.subspan(begin, end - begin));
                 break;
             case field::salt:
                 if (p[begin] == 0)
                     text += '-';
                 else
-                    detail::append_hex_upper(text, rdata.subspan(begin + 1, p[begin]));
+                    append_hex_upper(text, rdata.subspan(begin + 1, p[begin]));
                 break;
             case field::hash: {
                 std::string h = to_base32hex(rdata.subspan(begin + 1, p[begin]));
@@ -567,31 +559,6 @@ inline result<void> append_unescaped(byte_buffer& out, std::string_view t) {
 
 namespace detail {
 
-// DNSSEC algorithm mnemonics of the IANA registry, accepted where numbers are.
-inline constexpr mnemonic algorithm_names[] = {
-    {1, "RSAMD5"},
-    {3, "DSA"},
-    {5, "RSASHA1"},
-    {6, "DSA-NSEC3-SHA1"},
-    {7, "RSASHA1-NSEC3-SHA1"},
-    {8, "RSASHA256"},
-    {10, "RSASHA512"},
-    {12, "ECC-GOST"},
-    {13, "ECDSAP256SHA256"},
-    {14, "ECDSAP384SHA384"},
-    {15, "ED25519"},
-    {16, "ED448"},
-    {252, "INDIRECT"},
-    {253, "PRIVATEDNS"},
-    {254, "PRIVATEOID"},
-};
-
-inline std::optional<std::uint8_t> find_algorithm_mnemonic(std::string_view t) {
-    for (const auto& m : algorithm_names)
-        if (iequals(m.text, t)) return static_cast<std::uint8_t>(m.value);
-    return std::nullopt;
-}
-
 // One <character-string>: escapes decoded, at most 255 octets, length-prefixed.
 inline result<void> append_character_string(byte_writer& w, std::string_view text) {
     byte_buffer str;
@@ -689,14 +656,14 @@ inline result<void> rdata_fields_from_text(byte_buffer& out, const schema& s,
         switch (f) {
         case field::name: {
             auto n = dns::name::parse(x, origin);
-            if (!n) return fail(n.error());
+            if (!n) return fail(n.error().code);
             w.bytes(n->wire());
             break;
         }
         case field::u8:
         case field::algorithm: {
             if (f == field::algorithm) {
-                if (auto m = find_algorithm_mnemonic(x)) {
+                if (auto m = parse_dnssec_algorithm_mnemonic(x)) {
                     w.u8(*m);
                     break;
                 }
@@ -796,6 +763,23 @@ inline result<byte_buffer> rdata_from_text(rr_type type, std::span<const text_to
     DANE_TRY(detail::rdata_fields_from_text(out, *s, fields, origin));
     if (out.size() > 0xffff) return fail(errc::rdata_length);
     return out;
+}
+
+// Presentation-form pieces for programs that read or print fields on their own.
+
+// An RRSIG time field (RFC 4034 §3.2): YYYYMMDDHHmmSS in UTC, or a decimal number of
+// seconds; the value is taken modulo 2^32 (RFC 4034 §3.1.5).
+inline result<std::uint32_t> parse_rrsig_time(std::string_view text) {
+    return detail::parse_time_field(text);
+}
+// An unsigned decimal number no greater than `max` (errc::bad_number otherwise).
+inline result<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max) {
+    return detail::parse_decimal(text, max);
+}
+// A <character-string> as zone files write it (RFC 1035 §5.1): in quotes, with quote,
+// backslash and non-printing octets escaped.
+inline void append_quoted_string(std::string& out, bytes_view octets) {
+    detail::append_quoted(out, reinterpret_cast<const std::uint8_t*>(octets.data()), octets.size());
 }
 
 } // namespace dane::dns

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "dane/core/ascii.hpp"
+
 namespace dane::dns {
 
 enum class rr_type : std::uint16_t {
@@ -137,17 +139,6 @@ inline constexpr mnemonic rcode_names[] = {
 inline constexpr mnemonic opcode_names[] = {
     {0, "QUERY"}, {1, "IQUERY"}, {2, "STATUS"}, {4, "NOTIFY"}, {5, "UPDATE"}};
 
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-        if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-        if (x != y) return false;
-    }
-    return true;
-}
-
 template <std::size_t N>
 std::string mnemonic_or(const mnemonic (&table)[N], std::uint16_t v, std::string_view prefix) {
     for (const auto& m : table)
@@ -160,8 +151,8 @@ template <std::size_t N>
 std::optional<std::uint16_t> parse_mnemonic(const mnemonic (&table)[N], std::string_view text,
                                             std::string_view prefix) {
     for (const auto& m : table)
-        if (iequals(m.text, text)) return m.value;
-    if (text.size() > prefix.size() && iequals(text.substr(0, prefix.size()), prefix)) {
+        if (ascii_iequals(m.text, text)) return m.value;
+    if (text.size() > prefix.size() && ascii_iequals(text.substr(0, prefix.size()), prefix)) {
         auto digits = text.substr(prefix.size());
         unsigned v = 0;
         auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
@@ -170,6 +161,27 @@ std::optional<std::uint16_t> parse_mnemonic(const mnemonic (&table)[N], std::str
     }
     return std::nullopt;
 }
+// DNSSEC algorithm mnemonics: RFC 8624 §3.1 and the other names of the IANA "DNS
+// Security Algorithm Numbers" registry (RFC 4034 App. A.1). The one table of the library:
+// zone file parsing uses it here, crypto::mnemonic and crypto::parse_algorithm use it too.
+inline constexpr mnemonic dnssec_algorithm_names[] = {
+    {1, "RSAMD5"},
+    {2, "DH"},
+    {3, "DSA"},
+    {5, "RSASHA1"},
+    {6, "DSA-NSEC3-SHA1"},
+    {7, "RSASHA1-NSEC3-SHA1"},
+    {8, "RSASHA256"},
+    {10, "RSASHA512"},
+    {12, "ECC-GOST"},
+    {13, "ECDSAP256SHA256"},
+    {14, "ECDSAP384SHA384"},
+    {15, "ED25519"},
+    {16, "ED448"},
+    {252, "INDIRECT"},
+    {253, "PRIVATEDNS"},
+    {254, "PRIVATEOID"},
+};
 } // namespace detail
 
 inline std::string to_string(rr_type t) {
@@ -197,6 +209,22 @@ inline std::optional<rr_class> parse_rr_class(std::string_view text) {
 }
 
 // Meta types and QTYPEs that never appear as data in a zone (RFC 6895 §3.1).
+// The mnemonic of a DNSSEC algorithm number ("RSASHA256"), or an empty view for a number
+// without one.
+constexpr std::string_view dnssec_algorithm_mnemonic(std::uint8_t number) noexcept {
+    for (const auto& m : detail::dnssec_algorithm_names)
+        if (m.value == number) return m.text;
+    return {};
+}
+// The number of a DNSSEC algorithm mnemonic, in any case (RFC 4034 §2.2 lets zone files
+// use either); nullopt for text that is no mnemonic.
+constexpr std::optional<std::uint8_t>
+parse_dnssec_algorithm_mnemonic(std::string_view text) noexcept {
+    for (const auto& m : detail::dnssec_algorithm_names)
+        if (ascii_iequals(m.text, text)) return static_cast<std::uint8_t>(m.value);
+    return std::nullopt;
+}
+
 constexpr bool is_meta_type(rr_type t) noexcept {
     auto v = static_cast<std::uint16_t>(t);
     return v == 41 || (v >= 128 && v <= 255);

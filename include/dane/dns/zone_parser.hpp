@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/result.hpp"
 #include "dane/dns/error.hpp"
 #include "dane/dns/name.hpp"
@@ -33,18 +34,10 @@
 
 namespace dane::dns {
 
-// What was wrong with a zone file and on which line (1-based). `detail` is a whole
-// sentence fragment that names the offending field; message() prefixes the line.
-struct zone_error {
-    std::error_code code;
-    std::size_t line = 0;
-    std::string detail;
-
-    std::string message() const {
-        return "line " + std::to_string(line) + ": " + (detail.empty() ? code.message() : detail);
-    }
-    friend bool operator==(const zone_error& e, errc c) { return e.code == make_error_code(c); }
-};
+// What was wrong with a zone file and on which line (1-based): the library's one located
+// error type (core/error.hpp). `context` is a whole sentence fragment that names the
+// offending field; message() prefixes the line.
+using zone_error = dane::located_error;
 
 // Bounds on one entry, so that a hostile file cannot make one record cost more than the
 // largest legitimate one.
@@ -72,7 +65,7 @@ struct zone_entry {
 };
 
 inline zone_error make_zone_error(errc e, std::size_t line, std::string detail) {
-    return zone_error{make_error_code(e), line, std::move(detail)};
+    return located_error::at_line(make_error_code(e), line, std::move(detail));
 }
 
 // A field as error messages show it: at most 40 characters, the rest elided, octets that
@@ -307,10 +300,10 @@ private:
         auto n = name::parse(t.text, origin());
         if (!n) {
             const bool relative = n.error() == make_error_code(errc::relative_name);
-            return fail(
-                zone_error{n.error(), t.line,
-                           "bad " + std::string(what) + " " + detail::quote_token(t.text) + ": " +
-                               (relative ? "relative name and no $ORIGIN" : n.error().message())});
+            return fail(located_error::at_line(
+                n.error().code, t.line,
+                "bad " + std::string(what) + " " + detail::quote_token(t.text) + ": " +
+                    (relative ? "relative name and no $ORIGIN" : n.error().code.message())));
         }
         return *n;
     }
@@ -319,7 +312,7 @@ private:
     result<void, zone_error> directive() {
         const auto& t = entry_.tokens;
         const std::string_view d = t[0].text;
-        if (detail::iequals(d, "$ORIGIN")) {
+        if (ascii_iequals(d, "$ORIGIN")) {
             if (t.size() != 2)
                 return fail(error(errc::bad_directive, t[0], "$ORIGIN takes one domain name"));
             auto n = name_value(t[1], "$ORIGIN");
@@ -327,14 +320,14 @@ private:
             origin_ = *n;
             return {};
         }
-        if (detail::iequals(d, "$TTL")) {
+        if (ascii_iequals(d, "$TTL")) {
             if (t.size() != 2) return fail(error(errc::bad_directive, t[0], "$TTL takes one TTL"));
             auto v = ttl_value(t[1], "$TTL");
             if (!v) return fail(v.error());
             default_ttl_ = *v;
             return {};
         }
-        if (detail::iequals(d, "$INCLUDE"))
+        if (ascii_iequals(d, "$INCLUDE"))
             return fail(error(errc::bad_directive, t[0],
                               "$INCLUDE is not supported: the parser reads no files; "
                               "concatenate the files instead"));
@@ -405,9 +398,9 @@ private:
             fields_.push_back(text_token{t[k].text, t[k].quoted});
         auto rdata = rdata_from_text(r.type, fields_, origin());
         if (!rdata)
-            return fail(
-                zone_error{rdata.error(), t[i].line,
-                           "bad RDATA for " + to_string(r.type) + ": " + rdata.error().message()});
+            return fail(located_error::at_line(rdata.error(), t[i].line,
+                                               "bad RDATA for " + to_string(r.type) + ": " +
+                                                   rdata.error().message()));
         r.rdata = std::move(*rdata);
         return r;
     }

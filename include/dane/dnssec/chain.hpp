@@ -121,7 +121,7 @@ inline result<dnssec_chain> read_chain(bytes_view data, const chain_limits& limi
 // and for each zone on the way the DNSKEY RRset and the DS RRset, with their RRSIGs (RFC
 // 9102 §3). The pool is whatever the server has (responses to the queries the chain
 // needs). Fails when the pool does not make the answer secure or provably insecure.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 result<std::vector<dns::record>>
 build_chain(const B& backend, const trust_anchors& anchors, std::chrono::sys_seconds now,
             std::span<const dns::record> pool, dns::name_view qname, dns::rr_type qtype,
@@ -202,7 +202,7 @@ build_chain(const B& backend, const trust_anchors& anchors, std::chrono::sys_sec
 }
 
 // Validates a chain offline: what the records prove for QNAME/QTYPE.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 answer_result validate_chain(const B& backend, const trust_anchors& anchors,
                              std::chrono::sys_seconds now, std::span<const dns::record> chain,
                              dns::name_view qname, dns::rr_type qtype,
@@ -217,7 +217,7 @@ answer_result validate_chain(const B& backend, const trust_anchors& anchors,
 }
 
 // The same from extension_data bytes; a blob that does not parse is bogus.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 answer_result validate_chain(const B& backend, const trust_anchors& anchors,
                              std::chrono::sys_seconds now, bytes_view extension_data,
                              dns::name_view qname, dns::rr_type qtype,

@@ -49,7 +49,7 @@ denial_result either(std::span<const dns::record> records, dns::name_view zone, 
         if (r.secure() || !have_nsec3) return r;
     }
     if (have_nsec3) return nsec3();
-    return not_proven(ede::nsec_missing, "no NSEC or NSEC3 records for the zone");
+    return not_proven(ede_code::nsec_missing, "no NSEC or NSEC3 records for the zone");
 }
 } // namespace detail
 

@@ -37,7 +37,7 @@ inline result<ds_view> parse_ds(bytes_view rdata) noexcept {
 }
 
 // digest = hash(canonical owner name | DNSKEY RDATA) (RFC 4034 §5.1.4).
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 result<crypto::digest_value> ds_digest(const B& backend, dns::name_view owner,
                                        bytes_view dnskey_rdata, crypto::digest_type type) {
     auto h = crypto::ds_hash(type);
@@ -48,7 +48,7 @@ result<crypto::digest_value> ds_digest(const B& backend, dns::name_view owner,
 }
 
 // DS RDATA for a DNSKEY (what a parent publishes for it).
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 result<byte_buffer> make_ds_rdata(const B& backend, dns::name_view owner, bytes_view dnskey_rdata,
                                   crypto::digest_type type) {
     if (dnskey_rdata.size() < 4) return fail(errc::bad_dnskey);
@@ -65,7 +65,7 @@ result<byte_buffer> make_ds_rdata(const B& backend, dns::name_view owner, bytes_
 
 // True when the DS points at this DNSKEY: same tag and algorithm, and the digest matches
 // (RFC 4035 §5.2). A DS of an unsupported digest type never matches.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 bool ds_matches(const B& backend, dns::name_view owner, const ds_view& ds,
                 bytes_view dnskey_rdata) {
     if (dnskey_rdata.size() < 4) return false;
@@ -106,7 +106,7 @@ enum class ds_usability : std::uint8_t {
 // The DS records to use: those whose algorithm and digest type the backend supports,
 // and among them only the most preferred digest type present (RFC 4509 §3). At most
 // `max` records are looked at.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 std::vector<ds_view> select_ds(const B& backend, std::span<const byte_buffer> ds_rdatas,
                                ds_usability* usability = nullptr, std::size_t max = 8) {
     std::vector<ds_view> supported;

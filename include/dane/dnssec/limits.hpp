@@ -15,6 +15,7 @@
 
 #include <cstddef>
 
+#include "dane/core/work.hpp"
 #include "dane/dnssec/proof.hpp"
 
 namespace dane::dnssec {
@@ -47,12 +48,8 @@ struct validation_limits {
     denial_limits denial{};
 };
 
-// The work a validation did, reported with its result.
-struct work_done {
-    std::size_t verifications = 0; // signature verifications attempted
-    std::size_t digests = 0;       // DS digests computed
-    std::size_t nsec3_hashes = 0;  // NSEC3 names hashed
-    bool cut_short = false;        // some limit stopped the work
-};
+// The work a validation did, reported with its result: dane::work_done (core/work.hpp),
+// of which validation fills verifications, digests, nsec3_hashes and cut_short.
+using dane::work_done;
 
 } // namespace dane::dnssec

@@ -135,13 +135,13 @@ public:
     denial_result prove_nxdomain(dns::name_view qname) const {
         if (auto early = start(qname)) return *early;
         if (find_match(qname))
-            return detail::not_proven(ede::dnssec_bogus, "an NSEC record matches QNAME");
+            return detail::not_proven(ede_code::dnssec_bogus, "an NSEC record matches QNAME");
         const nsec_record* c = find_cover(qname);
-        if (!c) return detail::not_proven(ede::nsec_missing, "no NSEC record covers QNAME");
+        if (!c) return detail::not_proven(ede_code::nsec_missing, "no NSEC record covers QNAME");
         const dns::name ce = nsec_closest_encloser(*c, qname, zone_);
         // The next name lies below QNAME: QNAME is an empty non-terminal, so it exists.
         if (ce == qname)
-            return detail::not_proven(ede::dnssec_bogus, "QNAME is an empty non-terminal");
+            return detail::not_proven(ede_code::dnssec_bogus, "QNAME is an empty non-terminal");
         auto r = wildcard_absent(ce);
         if (r.proven == proof::nothing) return r;
         r.proven = proof::nxdomain;
@@ -156,13 +156,14 @@ public:
         if (auto early = start(qname)) return *early;
         // RFC 4035 B.8: the child's apex NSEC cannot deny the DS RRset of its parent.
         if (qtype == dns::rr_type::ds && qname == zone_)
-            return detail::not_proven(ede::dnssec_bogus,
+            return detail::not_proven(ede_code::dnssec_bogus,
                                       "DS denied by the child zone instead of the parent");
         if (const nsec_record* m = find_match(qname))
             return detail::matched_nodata(m->types, qtype);
         const nsec_record* c = find_cover(qname);
         if (!c)
-            return detail::not_proven(ede::nsec_missing, "no NSEC record matches or covers QNAME");
+            return detail::not_proven(ede_code::nsec_missing,
+                                      "no NSEC record matches or covers QNAME");
         const dns::name ce = nsec_closest_encloser(*c, qname, zone_);
         if (ce == qname) {
             // An empty non-terminal has no types at all, DS included.
@@ -171,21 +172,21 @@ public:
             return r;
         }
         auto w = dns::name(ce).prepend("*");
-        if (!w) return detail::not_proven(ede::dnssec_bogus, "no room for a wildcard");
+        if (!w) return detail::not_proven(ede_code::dnssec_bogus, "no room for a wildcard");
         const nsec_record* wm = find_match(*w);
         if (!wm) {
-            auto r =
-                find_cover(*w)
-                    ? detail::not_proven(ede::dnssec_bogus,
-                                         "no data claimed for a name that does not exist")
-                    : detail::not_proven(ede::nsec_missing, "no NSEC record matches the wildcard");
+            auto r = find_cover(*w)
+                         ? detail::not_proven(ede_code::dnssec_bogus,
+                                              "no data claimed for a name that does not exist")
+                         : detail::not_proven(ede_code::nsec_missing,
+                                              "no NSEC record matches the wildcard");
             r.closest_encloser = ce;
             return r;
         }
         if (bitmap_answers(wm->types, qtype))
-            return detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has QTYPE");
+            return detail::not_proven(ede_code::dnssec_bogus, "the wildcard's bitmap has QTYPE");
         if (wm->has(dns::rr_type::cname))
-            return detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has CNAME");
+            return detail::not_proven(ede_code::dnssec_bogus, "the wildcard's bitmap has CNAME");
         auto r = detail::proven_secure(proof::wildcard_nodata);
         r.closest_encloser = ce;
         return r;
@@ -198,14 +199,15 @@ public:
     denial_result prove_wildcard_answer(dns::name_view qname, std::size_t rrsig_labels) const {
         if (auto early = start(qname)) return *early;
         if (rrsig_labels >= qname.label_count() || rrsig_labels < zone_.label_count())
-            return detail::not_proven(ede::dnssec_bogus,
+            return detail::not_proven(ede_code::dnssec_bogus,
                                       "RRSIG labels do not describe a wildcard in the zone");
         if (find_match(qname))
-            return detail::not_proven(ede::dnssec_bogus, "an NSEC record matches QNAME");
+            return detail::not_proven(ede_code::dnssec_bogus, "an NSEC record matches QNAME");
         const nsec_record* c = find_cover(qname);
-        if (!c) return detail::not_proven(ede::nsec_missing, "no NSEC record covers QNAME");
+        if (!c) return detail::not_proven(ede_code::nsec_missing, "no NSEC record covers QNAME");
         if (nsec_closest_encloser(*c, qname, zone_).label_count() > rrsig_labels)
-            return detail::not_proven(ede::dnssec_bogus, "a name closer than the wildcard exists");
+            return detail::not_proven(ede_code::dnssec_bogus,
+                                      "a name closer than the wildcard exists");
         auto r = detail::proven_secure(proof::wildcard_answer);
         r.closest_encloser = qname.suffix(rrsig_labels);
         return r;
@@ -216,7 +218,7 @@ public:
     denial_result prove_no_ds(dns::name_view delegation) const {
         auto r = prove_nodata(delegation, dns::rr_type::ds);
         if (r.proven == proof::nodata || r.proven == proof::wildcard_nodata)
-            return detail::not_proven(ede::dnssec_bogus,
+            return detail::not_proven(ede_code::dnssec_bogus,
                                       "no delegation at the name (NS bit clear)");
         return r;
     }
@@ -225,7 +227,7 @@ public:
     denial_result prove(dns::name_view qname, dns::rr_type qtype, dns::rcode rc) const {
         if (rc == dns::rcode::nxdomain) return prove_nxdomain(qname);
         if (rc == dns::rcode::noerror) return prove_nodata(qname, qtype);
-        return detail::not_proven(ede::dnssec_bogus, "no denial of existence for this RCODE");
+        return detail::not_proven(ede_code::dnssec_bogus, "no denial of existence for this RCODE");
     }
 
 private:
@@ -239,11 +241,11 @@ private:
         return true;
     }
     std::optional<denial_result> start(dns::name_view qname) const {
-        if (too_many_) return detail::not_proven(ede::dnssec_bogus, "too many NSEC records");
+        if (too_many_) return detail::not_proven(ede_code::dnssec_bogus, "too many NSEC records");
         if (usable_.empty())
-            return detail::not_proven(ede::nsec_missing, "no NSEC records for the zone");
+            return detail::not_proven(ede_code::nsec_missing, "no NSEC records for the zone");
         if (!qname.is_subdomain_of(zone_))
-            return detail::not_proven(ede::dnssec_bogus, "QNAME is outside the NSEC zone");
+            return detail::not_proven(ede_code::dnssec_bogus, "QNAME is outside the NSEC zone");
         return std::nullopt;
     }
     const nsec_record* find_match(dns::name_view n) const noexcept {
@@ -259,12 +261,12 @@ private:
     // The wildcard at `ce` does not exist: an NSEC covers it. proof::nothing otherwise.
     denial_result wildcard_absent(const dns::name& ce) const {
         auto w = ce.prepend("*");
-        if (!w) return detail::not_proven(ede::dnssec_bogus, "no room for a wildcard");
+        if (!w) return detail::not_proven(ede_code::dnssec_bogus, "no room for a wildcard");
         if (find_match(*w))
-            return detail::not_proven(ede::dnssec_bogus,
+            return detail::not_proven(ede_code::dnssec_bogus,
                                       "the wildcard exists and should have answered");
         if (!find_cover(*w))
-            return detail::not_proven(ede::nsec_missing, "no NSEC record covers the wildcard");
+            return detail::not_proven(ede_code::nsec_missing, "no NSEC record covers the wildcard");
         auto r = detail::proven_secure(proof::nxdomain);
         r.closest_encloser = ce;
         return r;

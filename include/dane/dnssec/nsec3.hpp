@@ -221,7 +221,8 @@ public:
         auto q = hash(qname);
         if (!q) return finish(cut());
         if (match(*q))
-            return finish(detail::not_proven(ede::dnssec_bogus, "an NSEC3 record matches QNAME"));
+            return finish(
+                detail::not_proven(ede_code::dnssec_bogus, "an NSEC3 record matches QNAME"));
         return finish(after_closest_encloser(qname, std::nullopt));
     }
 
@@ -233,7 +234,7 @@ public:
         // RFC 5155 B.6 and RFC 4035 B.8: the DS RRset lives in the parent; a child's apex
         // NSEC3 cannot deny it.
         if (qtype == dns::rr_type::ds && qname == zone_)
-            return finish(detail::not_proven(ede::dnssec_bogus,
+            return finish(detail::not_proven(ede_code::dnssec_bogus,
                                              "DS denied by the child zone instead of the parent"));
         auto q = hash(qname);
         if (!q) return finish(cut());
@@ -248,16 +249,17 @@ public:
         const std::size_t ql = qname.label_count();
         if (rrsig_labels >= ql || rrsig_labels < zone_.label_count())
             return finish(detail::not_proven(
-                ede::dnssec_bogus, "RRSIG labels do not describe a wildcard in the zone"));
+                ede_code::dnssec_bogus, "RRSIG labels do not describe a wildcard in the zone"));
         const dns::name ce = qname.suffix(rrsig_labels);
         const dns::name next_closer = qname.suffix(rrsig_labels + 1);
         auto h = hash(next_closer);
         if (!h) return finish(cut());
         if (match(*h))
-            return finish(detail::not_proven(ede::dnssec_bogus, "the next closer name exists"));
+            return finish(
+                detail::not_proven(ede_code::dnssec_bogus, "the next closer name exists"));
         const nsec3_record* c = cover(*h);
         if (!c)
-            return finish(detail::not_proven(ede::nsec_missing,
+            return finish(detail::not_proven(ede_code::nsec_missing,
                                              "no NSEC3 record covers the next closer name"));
         auto r = detail::proven_secure(proof::wildcard_answer);
         r.closest_encloser = ce;
@@ -268,7 +270,7 @@ public:
     denial_result prove(dns::name_view qname, dns::rr_type qtype, dns::rcode rc) {
         if (rc == dns::rcode::nxdomain) return prove_nxdomain(qname);
         if (rc == dns::rcode::noerror) return prove_nodata(qname, qtype);
-        return detail::not_proven(ede::dnssec_bogus, "no denial of existence for this RCODE");
+        return detail::not_proven(ede_code::dnssec_bogus, "no denial of existence for this RCODE");
     }
 
 private:
@@ -312,19 +314,20 @@ private:
     }
     void finish_selection() {
         if (too_many_) {
-            preset_ = detail::not_proven(ede::dnssec_bogus, "too many NSEC3 records");
+            preset_ = detail::not_proven(ede_code::dnssec_bogus, "too many NSEC3 records");
         } else if (usable_.empty()) {
             if (unknown_algorithm_ > 0) {
                 denial_result r;
                 r.security = security::insecure;
-                r.why = reason{ede::other, "NSEC3 hash algorithm not supported"};
+                r.why = reason{ede_code::other, "NSEC3 hash algorithm not supported"};
                 preset_ = r;
             } else {
-                preset_ = detail::not_proven(ede::nsec_missing, "no NSEC3 records for the zone");
+                preset_ =
+                    detail::not_proven(ede_code::nsec_missing, "no NSEC3 records for the zone");
             }
         } else if (mixed_) {
-            preset_ =
-                detail::not_proven(ede::dnssec_bogus, "NSEC3 records with different parameters");
+            preset_ = detail::not_proven(ede_code::dnssec_bogus,
+                                         "NSEC3 records with different parameters");
         } else {
             switch (classify_nsec3_iterations(usable_.front().iterations, limits_)) {
             case iterations_class::acceptable:
@@ -332,13 +335,13 @@ private:
             case iterations_class::insecure: {
                 denial_result r;
                 r.security = security::insecure;
-                r.why = reason{ede::unsupported_nsec3_iterations,
+                r.why = reason{ede_code::unsupported_nsec3_iterations,
                                "NSEC3 iterations above the insecure limit"};
                 preset_ = r;
                 break;
             }
             case iterations_class::bogus:
-                preset_ = detail::not_proven(ede::unsupported_nsec3_iterations,
+                preset_ = detail::not_proven(ede_code::unsupported_nsec3_iterations,
                                              "NSEC3 iterations above the bogus limit");
                 break;
             }
@@ -350,7 +353,8 @@ private:
         hashes_ = digests_ = 0;
         if (preset_) return finish(*preset_);
         if (!qname.is_subdomain_of(zone_))
-            return finish(detail::not_proven(ede::dnssec_bogus, "QNAME is outside the NSEC3 zone"));
+            return finish(
+                detail::not_proven(ede_code::dnssec_bogus, "QNAME is outside the NSEC3 zone"));
         return std::nullopt;
     }
     denial_result finish(denial_result r) const {
@@ -361,9 +365,9 @@ private:
     // A proof abandoned half way: not to be cached. A failing backend (it could not make
     // a SHA-1 hasher) is reported apart from a spent budget.
     denial_result cut() const {
-        auto r =
-            detail::not_proven(ede::dnssec_bogus, hash_failed_ ? "NSEC3 hash computation failed"
-                                                               : "NSEC3 hash budget exhausted");
+        auto r = detail::not_proven(ede_code::dnssec_bogus, hash_failed_
+                                                                ? "NSEC3 hash computation failed"
+                                                                : "NSEC3 hash budget exhausted");
         r.cut_short = true;
         return r;
     }
@@ -373,7 +377,7 @@ private:
         if (next_closer_cover.opt_out()) {
             r.opt_out = true;
             r.security = security::insecure;
-            r.why = reason{ede::other, "next closer name in an NSEC3 opt-out span"};
+            r.why = reason{ede_code::other, "next closer name in an NSEC3 opt-out span"};
         }
         return r;
     }
@@ -465,12 +469,12 @@ private:
         case ce_status::cut_short:
             return cut();
         case ce_status::qname_exists:
-            return detail::not_proven(ede::dnssec_bogus, "an NSEC3 record matches QNAME");
+            return detail::not_proven(ede_code::dnssec_bogus, "an NSEC3 record matches QNAME");
         case ce_status::bad_ancestor:
-            return detail::not_proven(ede::dnssec_bogus,
+            return detail::not_proven(ede_code::dnssec_bogus,
                                       "closest encloser is a delegation or a DNAME");
         case ce_status::no_proof:
-            return detail::not_proven(ede::nsec_missing, "no closest encloser proof");
+            return detail::not_proven(ede_code::nsec_missing, "no closest encloser proof");
         }
         const nsec3_record& nc = *ce.next_closer_cover;
         auto with_ce = [&](denial_result r) {
@@ -480,24 +484,25 @@ private:
         // §8.6: no NSEC3 matches a DS QNAME; only an opt-out span can explain that.
         if (qtype == dns::rr_type::ds) {
             if (!nc.opt_out())
-                return with_ce(detail::not_proven(ede::dnssec_bogus,
+                return with_ce(detail::not_proven(ede_code::dnssec_bogus,
                                                   "DS denied without a matching or opt-out NSEC3"));
             return with_ce(with_opt_out(detail::proven_secure(proof::no_ds_opt_out), nc));
         }
         auto w = dns::name(ce.closest_encloser).prepend("*");
-        if (!w) return with_ce(detail::not_proven(ede::dnssec_bogus, "no room for a wildcard"));
+        if (!w)
+            return with_ce(detail::not_proven(ede_code::dnssec_bogus, "no room for a wildcard"));
         auto h = hash(*w);
         if (!h) return cut();
         if (const nsec3_record* wm = match(*h)) {
             // §8.7: the wildcard exists; for a name error it should have been expanded.
             if (!qtype)
-                return with_ce(detail::not_proven(ede::dnssec_bogus, "the wildcard exists"));
+                return with_ce(detail::not_proven(ede_code::dnssec_bogus, "the wildcard exists"));
             if (bitmap_answers(wm->types, *qtype))
                 return with_ce(
-                    detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has QTYPE"));
+                    detail::not_proven(ede_code::dnssec_bogus, "the wildcard's bitmap has QTYPE"));
             if (wm->has(dns::rr_type::cname))
                 return with_ce(
-                    detail::not_proven(ede::dnssec_bogus, "the wildcard's bitmap has CNAME"));
+                    detail::not_proven(ede_code::dnssec_bogus, "the wildcard's bitmap has CNAME"));
             return with_ce(with_opt_out(detail::proven_secure(proof::wildcard_nodata), nc));
         }
         if (cover(*h)) {
@@ -508,12 +513,12 @@ private:
             if (!qtype) return with_ce(with_opt_out(detail::proven_secure(proof::nxdomain), nc));
             if (nc.opt_out())
                 return with_ce(with_opt_out(detail::proven_secure(proof::nodata), nc));
-            return with_ce(detail::not_proven(ede::dnssec_bogus,
+            return with_ce(detail::not_proven(ede_code::dnssec_bogus,
                                               "no data claimed for a name that does not exist"));
         }
         if (qtype && nc.opt_out())
             return with_ce(with_opt_out(detail::proven_secure(proof::nodata), nc));
-        return with_ce(detail::not_proven(ede::nsec_missing,
+        return with_ce(detail::not_proven(ede_code::nsec_missing,
                                           "no NSEC3 record matches or covers the wildcard"));
     }
 
@@ -555,7 +560,8 @@ denial_result nsec3_prove_no_ds(const Backend& b, dns::name_view delegation, dns
     auto r = nsec3_prove_nodata(b, delegation, dns::rr_type::ds, zone, records, budget, limits);
     if (r.proven == proof::nodata) {
         // A name without NS: no delegation here, so nothing about an unsigned child.
-        auto n = detail::not_proven(ede::dnssec_bogus, "no delegation at the name (NS bit clear)");
+        auto n =
+            detail::not_proven(ede_code::dnssec_bogus, "no delegation at the name (NS bit clear)");
         n.nsec3_hashes = r.nsec3_hashes;
         n.nsec3_digests = r.nsec3_digests;
         return n;

@@ -1,6 +1,7 @@
 // The vocabulary of authenticated denial of existence, shared by NSEC (dnssec/nsec.hpp)
 // and NSEC3 (dnssec/nsec3.hpp): which proof a set of records establishes for a query, how
-// secure that conclusion is and why, the work limits, and type bitmaps.
+// secure that conclusion is and why (dnssec/verdict.hpp), the work limits, and type
+// bitmaps.
 //
 // The proof functions take records whose signatures the caller has already verified
 // (RFC 4035 §5.4: "security-aware resolvers MUST authenticate the NSEC RRsets that comprise
@@ -16,26 +17,9 @@
 #include "dane/core/bytes.hpp"
 #include "dane/dns/name.hpp"
 #include "dane/dns/types.hpp"
+#include "dane/dnssec/verdict.hpp"
 
 namespace dane::dnssec {
-
-// Security states and reasons, as DESIGN.md describes them: ordered so that combining is
-// min. (Defined here until dnssec/verdict.hpp exists; the names are meant to match it.)
-enum class security : std::uint8_t { bogus, indeterminate, insecure, secure };
-
-// The RFC 8914 extended DNS error codes this layer reports.
-enum class ede : std::uint16_t {
-    other = 0,
-    dnssec_bogus = 6,
-    nsec_missing = 12,
-    unsupported_nsec3_iterations = 27,
-};
-
-// Why a result is not secure: an RFC 8914 code and a fixed text.
-struct reason {
-    ede code = ede::other;
-    std::string_view text{};
-};
 
 // What a response proves about QNAME/QTYPE. The words are those `dane verify --query`
 // prints after `proves:`.
@@ -146,7 +130,7 @@ inline denial_result proven_secure(dnssec::proof p) {
     r.security = security::secure;
     return r;
 }
-inline denial_result not_proven(ede code, std::string_view text) {
+inline denial_result not_proven(ede_code code, std::string_view text) {
     denial_result r;
     r.security = security::bogus;
     r.why = reason{code, text};
@@ -204,9 +188,10 @@ namespace detail {
 inline denial_result matched_nodata(bytes_view bitmap, dns::rr_type qtype) {
     auto has = [&](dns::rr_type t) { return bitmap_has(bitmap, t); };
     if (bitmap_answers(bitmap, qtype))
-        return not_proven(ede::dnssec_bogus, "the type bitmap has QTYPE");
+        return not_proven(ede_code::dnssec_bogus, "the type bitmap has QTYPE");
     // RFC 6840 §4.3: a stripped CNAME must not pass as no data.
-    if (has(dns::rr_type::cname)) return not_proven(ede::dnssec_bogus, "the type bitmap has CNAME");
+    if (has(dns::rr_type::cname))
+        return not_proven(ede_code::dnssec_bogus, "the type bitmap has CNAME");
     // NS without SOA: the record is the parent's side of a zone cut.
     const bool delegation = has(dns::rr_type::ns) && !has(dns::rr_type::soa);
     // RFC 5155 §8.9 and RFC 6840 §4.4: NS present, DS and SOA absent proves an unsigned
@@ -216,7 +201,7 @@ inline denial_result matched_nodata(bytes_view bitmap, dns::rr_type qtype) {
     // nonexistence of any RRs below that zone cut, which include all RRs at that
     // (original) owner name other than DS RRs".
     if (delegation)
-        return not_proven(ede::dnssec_bogus, "denial from the parent side of a delegation");
+        return not_proven(ede_code::dnssec_bogus, "denial from the parent side of a delegation");
     return proven_secure(proof::nodata);
 }
 } // namespace detail

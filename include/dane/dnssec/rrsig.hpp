@@ -64,7 +64,8 @@ inline result<dnskey_view> parse_dnskey(bytes_view rdata) noexcept {
     return k;
 }
 
-// The fields of RRSIG RDATA (RFC 4034 §3.1), viewing the caller's buffer.
+// The fields of RRSIG RDATA (RFC 4034 §3.1), viewing the caller's buffer: the signer
+// name and the signature point into it, so the RDATA must outlive the view.
 struct rrsig_view {
     dns::rr_type type_covered{};
     crypto::algorithm algorithm{};
@@ -73,7 +74,7 @@ struct rrsig_view {
     std::uint32_t expiration = 0;
     std::uint32_t inception = 0;
     std::uint16_t key_tag = 0;
-    dns::name signer;
+    dns::name_view signer{};
     std::size_t prefix_size = 0; // octets of RDATA before the signature
     bytes_view signature{};
 };
@@ -99,7 +100,9 @@ inline result<rrsig_view> parse_rrsig(bytes_view rdata) noexcept {
 
 // A DNSKEY of a zone as the validator holds it: the RDATA, its fields, and the backend's
 // decoded key, made on first use (so keys no signature points at are never decoded).
-template <crypto::crypto_backend B>
+// Making it is the one mutation behind a const zone_key: a zone_key, like the validator
+// that owns it, is for one thread at a time. The backend may be shared by all threads.
+template <crypto::verifier_backend B>
 class zone_key {
 public:
     explicit zone_key(byte_buffer rdata) : rdata_(std::move(rdata)) {
@@ -138,7 +141,7 @@ private:
     mutable std::optional<result<typename B::public_key>> parsed_;
 };
 
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 std::vector<zone_key<B>>
 make_zone_keys(std::span<const byte_buffer> rdatas,
                std::size_t max = validation_limits{}.max_dnskeys_per_rrset) {
@@ -199,7 +202,8 @@ inline verdict failure_verdict(sig_failure f) {
     case sig_failure::no_key:
         return bogus_verdict(ede_code::dnskey_missing, "no trusted DNSKEY matches the RRSIG");
     case sig_failure::no_zone_key:
-        return bogus_verdict(ede_code::no_zone_key_bit, "the matching DNSKEY has no zone key bit");
+        return bogus_verdict(ede_code::no_zone_key_bit_set,
+                             "the matching DNSKEY has no zone key bit");
     case sig_failure::not_yet_valid:
         return bogus_verdict(ede_code::signature_not_yet_valid, "RRSIG not yet valid");
     case sig_failure::expired:
@@ -224,7 +228,7 @@ struct verify_scratch {
 // `keys`; otherwise bogus, with the reason of the signature that came closest. `work`
 // accumulates the verifications of the whole answer and is checked against
 // limits.max_verifications_per_answer.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_view zone,
                                 std::span<const zone_key<B>> keys, std::chrono::sys_seconds now,
                                 const validation_limits& limits, work_done& work,
@@ -336,7 +340,7 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
 }
 
 // One-shot form: keys given as DNSKEY RDATAs of `zone`, default limits.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_view zone,
                                 std::span<const byte_buffer> dnskeys, std::chrono::sys_seconds now,
                                 const validation_limits& limits = {}) {

@@ -35,7 +35,7 @@
 namespace dane::dnssec {
 
 // A key pair of a zone: the DNSKEY RDATA and the private key.
-template <crypto::crypto_backend B>
+template <crypto::signing_backend B>
 struct signing_key {
     dns::name zone;
     byte_buffer dnskey; // DNSKEY RDATA: flags, protocol, algorithm, public key
@@ -52,7 +52,7 @@ struct signing_key {
 
 // 257 makes a key-signing key (zone + SEP flags), 256 a zone-signing key (RFC 4034
 // §2.1.1). `rsa_bits` only applies to RSA (0: the backend's default).
-template <crypto::crypto_backend B>
+template <crypto::signing_backend B>
 result<signing_key<B>> make_key(B& backend, dns::name_view zone, crypto::algorithm alg,
                                 std::uint16_t flags = 257, std::size_t rsa_bits = 0) {
     auto g = [&] {
@@ -93,7 +93,7 @@ inline sign_options window_around(std::chrono::sys_seconds now) {
 }
 
 // The RRSIG record over `set` made with `key`.
-template <crypto::crypto_backend B>
+template <crypto::signing_backend B>
 result<dns::record> sign_rrset(B& backend, const rrset& set, const signing_key<B>& key,
                                const sign_options& o) {
     if (set.rdatas.empty()) return fail(errc::empty_rrset);
@@ -126,7 +126,7 @@ result<dns::record> sign_rrset(B& backend, const rrset& set, const signing_key<B
 }
 
 // Signs the records of one RRset given loose.
-template <crypto::crypto_backend B>
+template <crypto::signing_backend B>
 result<dns::record> sign_records(B& backend, std::span<const dns::record> records,
                                  const signing_key<B>& key, const sign_options& o) {
     auto sets = group_rrsets(records);
@@ -136,7 +136,7 @@ result<dns::record> sign_records(B& backend, std::span<const dns::record> record
 }
 
 // The DS record a parent publishes for `key`.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 result<dns::record> make_ds(const B& backend, dns::name_view owner, bytes_view dnskey,
                             crypto::digest_type type = crypto::digest_type::sha256,
                             std::uint32_t ttl = 3600) {
@@ -310,7 +310,7 @@ struct zone_sign_options {
 // RRSIG for every authoritative RRset: the DNSKEY RRset with the key-signing keys (flag
 // 257), everything else with the zone-signing keys (or with all keys when there are only
 // KSKs). Delegation NS RRsets and glue stay unsigned (RFC 4035 §2.2).
-template <crypto::crypto_backend B>
+template <crypto::signing_backend B>
 result<std::vector<dns::record>>
 sign_zone(B& backend, dns::name_view zone, std::span<const dns::record> records,
           std::span<const signing_key<B>> keys, const zone_sign_options& o) {

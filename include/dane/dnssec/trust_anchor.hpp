@@ -267,17 +267,10 @@ parse_root_anchors_xml(std::string_view xml,
     return out;
 }
 
-// Where a trust anchor source went wrong: the line (1-based; 0 when the source is XML or
-// the error is not tied to a line) and what.
-struct anchor_error {
-    std::error_code code;
-    std::size_t line = 0;
-    std::string detail;
-    std::string message() const {
-        std::string m = line ? "line " + std::to_string(line) + ": " : std::string();
-        return m + (detail.empty() ? code.message() : detail);
-    }
-};
+// Where a trust anchor source went wrong: the library's one located error type
+// (core/error.hpp), with the line (1-based) for zone-file text; no line for XML or an
+// error not tied to one.
+using anchor_error = dane::located_error;
 
 // Trust anchors from text: root-anchors.xml when the text starts with '<', otherwise DS
 // and DNSKEY records in zone-file form (relative names complete with the root).
@@ -287,7 +280,7 @@ load_trust_anchors(std::string_view text,
     std::string_view t = detail::xml_trim(text);
     if (t.starts_with("<")) {
         auto r = parse_root_anchors_xml(t, at);
-        if (!r) return fail(anchor_error{r.error(), 0, {}});
+        if (!r) return fail(anchor_error(r.error()));
         return std::move(*r);
     }
     const dns::name root;
@@ -295,14 +288,15 @@ load_trust_anchors(std::string_view text,
     trust_anchors out;
     for (;;) {
         auto r = p.next();
-        if (!r) return fail(anchor_error{r.error().code, r.error().line, r.error().detail});
+        if (!r) return fail(std::move(r.error()));
         if (!*r) break;
-        if (auto ok = out.add(**r); !ok)
-            return fail(anchor_error{ok.error(), 0,
-                                     "a trust anchor must be DS or DNSKEY, not " +
-                                         dns::to_string((*r)->type)});
+        if (auto ok = out.add(**r); !ok) {
+            anchor_error e(ok.error());
+            e.context = "a trust anchor must be DS or DNSKEY, not " + dns::to_string((*r)->type);
+            return fail(std::move(e));
+        }
     }
-    if (out.empty()) return fail(anchor_error{make_error_code(errc::no_anchor), 0, {}});
+    if (out.empty()) return fail(anchor_error(errc::no_anchor));
     return out;
 }
 

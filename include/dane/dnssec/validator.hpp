@@ -83,7 +83,7 @@ struct answer_result {
 
 // The backend is referenced, not copied: it must outlive the validator. Records are
 // copied in. One validator is not for use from two threads at once.
-template <crypto::crypto_backend B>
+template <crypto::verifier_backend B>
 class validator {
 public:
     validator(const B& backend, trust_anchors anchors, std::chrono::sys_seconds now,
@@ -361,7 +361,7 @@ private:
                 z.status = insecure_verdict(ede_code::unsupported_dnskey_algorithm,
                                             "only unsupported DNSKEY algorithms in the DS set");
             else if (usability == ds_usability::unsupported_digest)
-                z.status = insecure_verdict(ede_code::unsupported_ds_digest,
+                z.status = insecure_verdict(ede_code::unsupported_ds_digest_type,
                                             "only unsupported DS digest types");
             else
                 z.status = bogus_verdict(ede_code::dnskey_missing, "no usable DS record");

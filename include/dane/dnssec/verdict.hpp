@@ -8,16 +8,20 @@
 // - bogus: signatures that should be there and verify are not;
 // - indeterminate: the records needed to decide could not be obtained.
 // The order bogus < indeterminate < insecure < secure makes combining a `min`.
-// Reasons compare by code and text.
+// Reasons compare by code and text. The denial-of-existence code (dnssec/proof.hpp) uses
+// the same words.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "dane/dnssec/proof.hpp"
+#include "dane/dns/edns.hpp"
 
 namespace dane::dnssec {
+
+// Security states, ordered so that combining is min.
+enum class security : std::uint8_t { bogus, indeterminate, insecure, secure };
 
 constexpr security combine(security a, security b) noexcept {
     return a < b ? a : b;
@@ -37,26 +41,16 @@ constexpr std::string_view to_string(security s) noexcept {
     return "bogus";
 }
 
-// The RFC 8914 §4 codes a validator reports (the IANA "Extended DNS Error Codes" registry;
-// 27 from RFC 9276 §3.2), by name. dns::ede_code (dns/edns.hpp) has the same values for
-// the wire. `security`, `ede` and `reason` themselves are defined in dnssec/proof.hpp,
-// which the denial-of-existence code shares; these names cover every code of `ede`.
-namespace ede_code {
-inline constexpr ede other{0};
-inline constexpr ede unsupported_dnskey_algorithm{1};
-inline constexpr ede unsupported_ds_digest{2};
-inline constexpr ede dnssec_indeterminate{5};
-inline constexpr ede dnssec_bogus{6};
-inline constexpr ede signature_expired{7};
-inline constexpr ede signature_not_yet_valid{8};
-inline constexpr ede dnskey_missing{9};
-inline constexpr ede rrsigs_missing{10};
-inline constexpr ede no_zone_key_bit{11};
-inline constexpr ede nsec_missing{12};
-inline constexpr ede no_reachable_authority{22};
-inline constexpr ede network_error{23};
-inline constexpr ede unsupported_nsec3_iterations{27};
-} // namespace ede_code
+// The RFC 8914 §4 codes a validator reports are those of the wire (the IANA "Extended DNS
+// Error Codes" registry; 27 from RFC 9276 §3.2): one enum, dns::ede_code, in the lowest
+// layer that needs it, so a verdict's code goes into an EDNS option as it is.
+using dns::ede_code;
+
+// Why a result is not secure: an RFC 8914 code and a fixed text.
+struct reason {
+    ede_code code = ede_code::other;
+    std::string_view text{};
+};
 
 // A state with its reason; `why` is meaningful only when the state is not secure.
 struct verdict {
@@ -73,13 +67,13 @@ struct verdict {
 inline verdict secure_verdict() noexcept {
     return {security::secure, {}};
 }
-inline verdict bogus_verdict(ede code, std::string_view text) noexcept {
+inline verdict bogus_verdict(ede_code code, std::string_view text) noexcept {
     return {security::bogus, {code, text}};
 }
-inline verdict insecure_verdict(ede code, std::string_view text) noexcept {
+inline verdict insecure_verdict(ede_code code, std::string_view text) noexcept {
     return {security::insecure, {code, text}};
 }
-inline verdict indeterminate_verdict(ede code, std::string_view text) noexcept {
+inline verdict indeterminate_verdict(ede_code code, std::string_view text) noexcept {
     return {security::indeterminate, {code, text}};
 }
 

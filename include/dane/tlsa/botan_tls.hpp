@@ -40,14 +40,50 @@
 
 namespace dane::tlsa {
 
-// Holds what DANE needs during one handshake and what it found.
+// Holds what DANE needs during one handshake and what it found. It lives as long as the
+// TLS client, so it keeps nothing that points into the caller's memory: the bytes of
+// opt.trust_anchors are copied at construction, and the copy is what it verifies with.
 class dane_tls_verifier {
 public:
     // `records`: the secure TLSA RRset of the TLSA base domain (empty when it had no
-    // records); `opt.reference_ids` must start with the TLSA base domain.
+    // records); `opt.reference_ids` must start with the TLSA base domain. The buffers
+    // opt.trust_anchors views need only last for this call.
     dane_tls_verifier(std::vector<record> records, verify_options opt,
                       crypto::botan_x509 x509 = crypto::botan_x509{})
-        : records_(std::move(records)), opt_(std::move(opt)), x509_(std::move(x509)) {}
+        : records_(std::move(records)), opt_(std::move(opt)), x509_(std::move(x509)) {
+        anchors_.reserve(opt_.trust_anchors.size());
+        for (auto a : opt_.trust_anchors)
+            anchors_.emplace_back(a.begin(), a.end());
+        bind_anchors();
+    }
+    // Copies view their own copy of the anchors; moves keep the buffers, so the views stay
+    // valid.
+    dane_tls_verifier(const dane_tls_verifier& o)
+        : records_(o.records_), opt_(o.opt_), anchors_(o.anchors_), x509_(o.x509_),
+          result_(o.result_) {
+        bind_anchors();
+    }
+    dane_tls_verifier& operator=(const dane_tls_verifier& o) {
+        if (this != &o) {
+            records_ = o.records_;
+            opt_ = o.opt_;
+            anchors_ = o.anchors_;
+            x509_ = o.x509_;
+            result_ = o.result_;
+            bind_anchors();
+        }
+        return *this;
+    }
+    dane_tls_verifier(dane_tls_verifier&&) noexcept = default;
+    dane_tls_verifier& operator=(dane_tls_verifier&&) noexcept = default;
+    ~dane_tls_verifier() = default;
+
+    // Replaces the PKIX trust anchors (DER certificates) with these, owned here.
+    void set_trust_anchors(std::vector<byte_buffer> anchors) {
+        anchors_ = std::move(anchors);
+        bind_anchors();
+    }
+    const std::vector<byte_buffer>& trust_anchors() const noexcept { return anchors_; }
 
     // The validation time; the verifier reads no clock.
     void set_time(std::chrono::sys_seconds now) { opt_.now = now; }
@@ -92,8 +128,12 @@ public:
     const verify_options& options() const noexcept { return opt_; }
 
 private:
+    // opt_.trust_anchors views anchors_, and nothing else.
+    void bind_anchors() { opt_.trust_anchors.assign(anchors_.begin(), anchors_.end()); }
+
     std::vector<record> records_;
     verify_options opt_;
+    std::vector<byte_buffer> anchors_;
     crypto::botan_x509 x509_;
     std::optional<verification> result_;
 };

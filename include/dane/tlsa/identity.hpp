@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dane/core/ascii.hpp"
 #include "dane/crypto/x509.hpp"
 #include "dane/dns/name.hpp"
 
@@ -30,16 +31,6 @@ struct identity_match {
 };
 
 namespace detail {
-inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-        if (x != y) return false;
-    }
-    return true;
-}
 
 // A reference identifier in the text form certificates use: no trailing dot.
 inline std::string reference_text(dns::name_view n) {
@@ -60,11 +51,11 @@ inline bool presented_matches(std::string_view presented, std::string_view refer
         if (rest.front() == '.' || rest.back() == '.' || rest.find("..") != rest.npos) return false;
         auto dot = reference.find('.');
         if (dot == std::string_view::npos || dot == 0) return false; // one label, exactly
-        return ascii_iequal(reference.substr(dot + 1), rest);
+        return ascii_iequals(reference.substr(dot + 1), rest);
     }
     // A '*' anywhere else is no wildcard, and no host name contains one.
     if (presented.find('*') != std::string_view::npos) return false;
-    return ascii_iequal(presented, reference);
+    return ascii_iequals(presented, reference);
 }
 } // namespace detail
 

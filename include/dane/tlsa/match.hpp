@@ -172,9 +172,9 @@ public:
         case matching_type::full:
             return base;
         case matching_type::sha2_256:
-            return cached(spki ? 1 : 0, crypto::digest_algorithm::sha2_256, base);
+            return cached(spki ? 1 : 0, crypto::hash_algorithm::sha256, base);
         case matching_type::sha2_512:
-            return cached(spki ? 3 : 2, crypto::digest_algorithm::sha2_512, base);
+            return cached(spki ? 3 : 2, crypto::hash_algorithm::sha512, base);
         default:
             return {};
         }
@@ -186,7 +186,7 @@ public:
     }
 
 private:
-    bytes_view cached(int slot, crypto::digest_algorithm alg, bytes_view base) {
+    bytes_view cached(int slot, crypto::hash_algorithm alg, bytes_view base) {
         auto& d = digests_[static_cast<std::size_t>(slot)];
         if (!d) d = backend_->digest(alg, base);
         return *d;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
 #include "dane/core/codec.hpp"
 #include "dane/core/result.hpp"
@@ -58,10 +59,6 @@ inline constexpr acronym_entry selector_acronyms[] = {{0, "Cert"}, {1, "SPKI"}, 
 inline constexpr acronym_entry matching_acronyms[] = {
     {0, "Full"}, {1, "SHA2-256"}, {2, "SHA2-512"}, {255, "PrivMatch"}};
 
-constexpr bool iequal(std::string_view a, std::string_view b) noexcept {
-    return dns::detail::iequals(a, b);
-}
-
 template <std::size_t N>
 constexpr std::string_view acronym_of(const acronym_entry (&table)[N], std::uint8_t v) noexcept {
     for (const auto& e : table)
@@ -73,7 +70,7 @@ constexpr std::string_view acronym_of(const acronym_entry (&table)[N], std::uint
 template <std::size_t N>
 std::optional<std::uint8_t> parse_parameter(const acronym_entry (&table)[N], std::string_view s) {
     for (const auto& e : table)
-        if (iequal(e.text, s)) return e.value;
+        if (ascii_iequals(e.text, s)) return e.value;
     unsigned v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > 255)
@@ -164,7 +161,8 @@ struct record {
         return out;
     }
 
-    // "3 1 1 <hex>" or "DANE-EE SPKI SHA2-256 <hex>"; lowercase hex.
+    // "3 1 1 <HEX>" or "DANE-EE SPKI SHA2-256 <HEX>"; uppercase hex, as dns::to_string
+    // prints TLSA RDATA and as BIND and Knot print it.
     void append_text(std::string& out, text_style style = text_style::numeric) const {
         auto field = [&](std::string_view a, std::uint8_t v) {
             if (style == text_style::acronyms && !a.empty())
@@ -180,7 +178,7 @@ struct record {
         if (data.empty())
             out += "\\# 0";
         else
-            append_hex(out, data);
+            append_hex_upper(out, data);
     }
     std::string to_string(text_style style = text_style::numeric) const {
         std::string s;
@@ -302,12 +300,9 @@ inline result<std::optional<entry>> parse_line(std::string_view line) {
     return std::optional<entry>{entry{std::move(*owner), std::move(*r)}};
 }
 
-// An error in a multi-line TLSA file, with its 1-based line number.
-struct line_error {
-    std::error_code code;
-    std::size_t line = 0;
-    std::string message() const { return "line " + std::to_string(line) + ": " + code.message(); }
-};
+// An error in a multi-line TLSA file, with its 1-based line number: the library's one
+// located error type (core/error.hpp).
+using line_error = dane::located_error;
 
 // Parses every line of a TLSA file (the format `dane tlsa verify --tlsa` reads).
 inline result<std::vector<entry>, line_error> parse_lines(std::string_view text) {
@@ -319,7 +314,7 @@ inline result<std::vector<entry>, line_error> parse_lines(std::string_view text)
         auto line = text.substr(0, nl);
         text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
         auto e = parse_line(line);
-        if (!e) return fail(line_error{e.error(), line_no});
+        if (!e) return fail(line_error::at_line(e.error(), line_no));
         if (*e) out.push_back(std::move(**e));
     }
     return out;

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "dane/core/bytes.hpp"
+#include "dane/core/work.hpp"
 #include "dane/crypto/x509.hpp"
 #include "dane/dns/name.hpp"
 #include "dane/tlsa/identity.hpp"
@@ -108,7 +109,8 @@ struct verify_options {
     // §5.1: the DNSSEC signature's validity is what counts).
     std::chrono::sys_seconds now{};
     // The caller's PKIX trust anchors (DER certificates), for PKIX-TA(0) and PKIX-EE(1) in
-    // the generic profile. Views: the buffers must outlive the call.
+    // the generic profile. Views: the buffers must outlive the call (verify() keeps
+    // nothing; dane_tls_verifier, which lives longer, copies them).
     std::vector<bytes_view> trust_anchors;
     // Fill verification::chain and ::path with one summary per certificate.
     bool describe_certificates = false;
@@ -161,10 +163,8 @@ struct verification {
     std::vector<crypto::cert_summary> chain;   // what the server sent, parsed
     std::vector<crypto::cert_summary> path;    // the path checked, leaf to anchor
     // The work done, bounded by verify_limits (DESIGN: results report the work done).
-    struct work_done {
-        std::size_t certificates_parsed = 0; // chain, full TLSA certificates, trust anchors
-        std::size_t paths_checked = 0;       // backend path checks (signatures and all)
-    } work;
+    // Fills certificates_parsed and paths_checked.
+    dane::work_done work{};
 
     bool authenticated() const noexcept { return status == outcome::authenticated; }
 };

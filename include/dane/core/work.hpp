@@ -1,0 +1,19 @@
+// The work an operation over attacker-controlled data did, reported with its result so
+// that a caller can see how close it came to its limits. One type for every layer; each
+// fills the counters that apply to it and leaves the others at zero.
+#pragma once
+
+#include <cstddef>
+
+namespace dane {
+
+struct work_done {
+    std::size_t verifications = 0;       // signature verifications attempted (DNSSEC)
+    std::size_t digests = 0;             // DS digests computed (DNSSEC)
+    std::size_t nsec3_hashes = 0;        // NSEC3 names hashed (DNSSEC)
+    std::size_t certificates_parsed = 0; // chain, full TLSA certificates, anchors (TLSA)
+    std::size_t paths_checked = 0;       // certificate path checks, signatures and all (TLSA)
+    bool cut_short = false;              // some limit stopped the work
+};
+
+} // namespace dane
