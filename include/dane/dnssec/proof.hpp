@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "dane/core/bytes.hpp"
@@ -31,10 +32,13 @@ enum class ede : std::uint16_t {
     unsupported_nsec3_iterations = 27,
 };
 
-// Why a result is not secure: an RFC 8914 code and a fixed text.
+// Why a result is not secure: an RFC 8914 code and a text. The text is owned: most are
+// fixed, but some name values (a refused key's size and the policy's floor).
 struct reason {
+    reason() = default;
+    reason(ede c, std::string_view t) : code(c), text(t) {}
     ede code = ede::other;
-    std::string_view text{};
+    std::string text{};
 };
 
 // What a response proves about QNAME/QTYPE. The words are those `dane verify --query`

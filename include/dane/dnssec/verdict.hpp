@@ -65,21 +65,19 @@ struct verdict {
 
     constexpr bool secure() const noexcept { return state == dnssec::security::secure; }
     // The lower of two verdicts, keeping the reason of the one that decides.
-    friend verdict worst(const verdict& a, const verdict& b) noexcept {
-        return b.state < a.state ? b : a;
-    }
+    friend verdict worst(const verdict& a, const verdict& b) { return b.state < a.state ? b : a; }
 };
 
-inline verdict secure_verdict() noexcept {
+inline verdict secure_verdict() {
     return {security::secure, {}};
 }
-inline verdict bogus_verdict(ede code, std::string_view text) noexcept {
+inline verdict bogus_verdict(ede code, std::string_view text) {
     return {security::bogus, {code, text}};
 }
-inline verdict insecure_verdict(ede code, std::string_view text) noexcept {
+inline verdict insecure_verdict(ede code, std::string_view text) {
     return {security::insecure, {code, text}};
 }
-inline verdict indeterminate_verdict(ede code, std::string_view text) noexcept {
+inline verdict indeterminate_verdict(ede code, std::string_view text) {
     return {security::indeterminate, {code, text}};
 }
 
