@@ -133,6 +133,17 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run('verify', '--trust-anchor', ta, d('rfc5155-example.zone'), '--min-rsa-bits')
     check('--min-rsa-bits without a value', (rc, 'usage' in err), (2, True))
 
+# ldns-signzone with a 512-bit ZSK under a 2048-bit KSK (scripts/make-weak-rsa-fixtures.sh):
+# the DS points at an acceptable key, so data signed only by the refused key is bogus.
+weak = os.path.join(data, 'weak-rsa')
+for opts, code, want in [([], 1, 'bogus www.weak.example. A (EDE 6: RSA key of 512 bits is below '
+                                 'the 1024-bit minimum)'),
+                         (['--min-rsa-bits', '512'], 0, 'secure www.weak.example. A')]:
+    rc, out, _ = run('verify', '--trust-anchor', os.path.join(weak, 'ksk2048.ds'), '--time',
+                     '20260101000000', *opts, os.path.join(weak, 'weak-zsk.signed'))
+    check(f'weak ZSK {opts}', (rc, [l for l in out.splitlines() if l.startswith(want.split()[0] + ' www.weak.example. A')]),
+          (code, [want]))
+
 # BIND-signed one-key zone (scripts/make-bind-fixtures.sh): the DNSKEY RRset without its
 # RRSIG is bogus although the DS anchor matches its only key.
 bind = os.path.join(data, 'bind')
