@@ -209,6 +209,20 @@ TEST_CASE("stripped signatures or records give bogus, never insecure (BIND fixtu
                  child_results(validate(anchors, with_parent("bind/all-rrsigs-removed.signed"))))
                 CHECK_MESSAGE(r.verdict.state == security::bogus, describe(r));
     }
+    SUBCASE("the RRSIG of the DS, or of the parent's DNSKEY RRset, removed") {
+        for (auto covered : {rr_type::ds, rr_type::dnskey}) {
+            auto records = with_parent("bind/onekey.signed");
+            const auto owner = covered == rr_type::ds ? dn("onekey.example.") : dn("example.");
+            std::erase_if(records, [&](const dns::record& r) {
+                return r.owner == owner && r.type == rr_type::rrsig &&
+                       dnssec::rrsig_type_covered(r.rdata) == covered;
+            });
+            for (const auto& r : child_results(validate(parent_anchor(), records))) {
+                CHECK_MESSAGE(r.verdict.state == security::bogus, describe(r));
+                CHECK(r.verdict.why.code == ede_code::rrsigs_missing);
+            }
+        }
+    }
     SUBCASE("the DS removed from the parent: its NSEC says there is one") {
         auto records = without(with_parent("bind/onekey.signed"), "onekey.example.", rr_type::ds);
         for (const auto& r : child_results(validate(parent_anchor(), records)))
