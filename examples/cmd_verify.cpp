@@ -1,9 +1,13 @@
-// dane verify --trust-anchor FILE [--time YYYYMMDDHHMMSS] [--query NAME TYPE] FILE...
+// dane verify --trust-anchor FILE [--time YYYYMMDDHHMMSS] [--min-rsa-bits N]
+//             [--query NAME TYPE] FILE...
 // Validates records in zone-file form against trust anchors at a given time, offline.
+// RSA keys below N bits (default 1024) are refused by policy: a zone whose every DS or
+// anchor leads to such keys is insecure, as with an unsupported algorithm.
 // One line per RRset: `secure OWNER TYPE`, `bogus OWNER TYPE (EDE n: reason)` or
 // `insecure OWNER TYPE (reason)`; with --query, a last line `proves: WHAT VERDICT` for the
 // query. Exit 0 when everything (or the query's verdict) is secure, 1 when not, 2 on bad
 // usage or unreadable input.
+#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -35,12 +39,12 @@ std::string line_for(const dnssec::rrset_result& r) {
 }
 
 int run_verify(dane_tool::args args) {
-    std::optional<std::string_view> anchor_path, time_text;
+    std::optional<std::string_view> anchor_path, time_text, min_rsa_text;
     std::optional<std::pair<std::string_view, std::string_view>> query;
     std::vector<std::string_view> files;
     const char* usage =
-        "usage: dane verify --trust-anchor FILE [--time YYYYMMDDHHMMSS] [--query NAME TYPE] "
-        "FILE...";
+        "usage: dane verify --trust-anchor FILE [--time YYYYMMDDHHMMSS] [--min-rsa-bits N] "
+        "[--query NAME TYPE] FILE...";
     for (std::size_t i = 0; i < args.size(); ++i) {
         auto a = args[i];
         if (a == "--trust-anchor") {
@@ -49,6 +53,9 @@ int run_verify(dane_tool::args args) {
         } else if (a == "--time") {
             if (++i == args.size()) return dane_tool::usage_error(usage);
             time_text = args[i];
+        } else if (a == "--min-rsa-bits") {
+            if (++i == args.size()) return dane_tool::usage_error(usage);
+            min_rsa_text = args[i];
         } else if (a == "--query") {
             if (i + 2 >= args.size()) return dane_tool::usage_error(usage);
             query = std::pair(args[i + 1], args[i + 2]);
@@ -70,6 +77,19 @@ int run_verify(dane_tool::args args) {
                                           "' (want YYYYMMDDHHMMSS)");
         // RRSIG times are 32-bit; the time given is taken in the epoch window after 1970.
         now = std::chrono::sys_seconds(std::chrono::seconds(*t));
+    }
+
+    crypto::key_limits key_limits;
+    if (min_rsa_text) {
+        std::size_t bits = 0;
+        const char* end = min_rsa_text->data() + min_rsa_text->size();
+        auto [p, ec] = std::from_chars(min_rsa_text->data(), end, bits);
+        if (min_rsa_text->empty() || ec != std::errc() || p != end || bits == 0 ||
+            bits > key_limits.max_rsa_bits)
+            return dane_tool::usage_error("verify: bad --min-rsa-bits '" +
+                                          std::string(*min_rsa_text) + "' (want 1 to " +
+                                          std::to_string(key_limits.max_rsa_bits) + ")");
+        key_limits.min_rsa_bits = bits;
     }
 
     const dns::name root;
@@ -106,7 +126,7 @@ int run_verify(dane_tool::args args) {
         records.insert(records.end(), r->begin(), r->end());
     }
 
-    static const crypto::botan_backend backend;
+    const crypto::botan_backend backend(key_limits);
     dnssec::validator<crypto::botan_backend> v(backend, std::move(*anchors), now);
     if (auto ok = v.add(records); !ok)
         return dane_tool::usage_error("verify: " + ok.error().message());
@@ -135,9 +155,11 @@ int run_verify(dane_tool::args args) {
 
 const dane_tool::registration reg{
     "verify",
-    {"verify --trust-anchor FILE [--time YYYYMMDDHHMMSS] [--query NAME TYPE] FILE...",
+    {"verify --trust-anchor FILE [--time YYYYMMDDHHMMSS] [--min-rsa-bits N] [--query NAME TYPE] "
+     "FILE...",
      "validate records (zone-file form) with DNSSEC offline: one line per RRset; with "
-     "--query, what the records prove for NAME TYPE",
+     "--query, what the records prove for NAME TYPE; RSA keys under N bits (default 1024) "
+     "are refused, which makes a zone signed only with them insecure",
      run_verify}};
 
 } // namespace

@@ -111,6 +111,61 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run('decode', '--hex', bad)
     check('decode --hex bad digit', (rc, err),
           (2, f'dane: decode: {bad}: line 2: not a hex digit at column 8 (offset 36)\n'))
+# Keys refused by policy: RFC 5155's example zone has 512-bit RSA keys. Under the default
+# floor of 1024 bits the zone is insecure (as with an unsupported algorithm), and secure
+# with --min-rsa-bits 512. The anchor is the example's key-signing key, read from the zone.
+with tempfile.TemporaryDirectory() as tmp:
+    text = open(d('rfc5155-example.zone')).read()
+    start = text.index('DNSKEY  257')
+    key = text[start:text.index(')', start)].replace('(', ' ')
+    ta = os.path.join(tmp, 'ksk.txt')
+    with open(ta, 'w') as f:
+        f.write('example. 3600 IN ' + ' '.join(key.split()) + '\n')
+    t5155 = '20100101000000'
+    refused = 'RSA key of 512 bits is below the 1024-bit minimum'
+    rc, out, _ = run('verify', '--trust-anchor', ta, '--time', t5155, d('rfc5155-example.zone'))
+    check('RFC 5155 zone, default floor', (rc, out.splitlines()[0]),
+          (1, f'insecure example. SOA ({refused})'))
+    check('RFC 5155 zone, default floor: no line secure',
+          [l for l in out.splitlines() if not l.startswith('insecure ')], [])
+    rc, out, _ = run('verify', '--trust-anchor', ta, '--time', t5155, '--min-rsa-bits', '512',
+                     d('rfc5155-example.zone'))
+    check('RFC 5155 zone, --min-rsa-bits 512', (rc, out.splitlines()[0]), (1, 'secure example. SOA'))
+    for bits, last, code in [(None, 'proves: answer insecure', 1), ('512', 'proves: answer secure', 0),
+                             ('1024', 'proves: answer insecure', 1)]:
+        opts = ['--min-rsa-bits', bits] if bits else []
+        rc, out, _ = run('verify', '--trust-anchor', ta, '--time', t5155, *opts, '--query',
+                         'example.', 'MX', d('rfc5155-example.zone'))
+        check(f'RFC 5155 example. MX, floor {bits}', (rc, out.splitlines()[-1]), (code, last))
+    for bad in ['abc', '0', '-5', '5000', '']:
+        rc, out, err = run('verify', '--trust-anchor', ta, '--min-rsa-bits', bad,
+                           d('rfc5155-example.zone'))
+        check(f'bad --min-rsa-bits {bad!r}', (rc, out, 'min-rsa-bits' in err), (2, '', True))
+    rc, out, err = run('verify', '--trust-anchor', ta, d('rfc5155-example.zone'), '--min-rsa-bits')
+    check('--min-rsa-bits without a value', (rc, 'usage' in err), (2, True))
+
+# ldns-signzone with a 512-bit ZSK under a 2048-bit KSK (scripts/make-weak-rsa-fixtures.sh):
+# the DS points at an acceptable key, so data signed only by the refused key is bogus.
+weak = os.path.join(data, 'weak-rsa')
+for opts, code, want in [([], 1, 'bogus www.weak.example. A (EDE 6: RSA key of 512 bits is below '
+                                 'the 1024-bit minimum)'),
+                         (['--min-rsa-bits', '512'], 0, 'secure www.weak.example. A')]:
+    rc, out, _ = run('verify', '--trust-anchor', os.path.join(weak, 'ksk2048.ds'), '--time',
+                     '20260101000000', *opts, os.path.join(weak, 'weak-zsk.signed'))
+    check(f'weak ZSK {opts}', (rc, [l for l in out.splitlines() if l.startswith(want.split()[0] + ' www.weak.example. A')]),
+          (code, [want]))
+
+# BIND-signed one-key zone (scripts/make-bind-fixtures.sh): the DNSKEY RRset without its
+# RRSIG is bogus although the DS anchor matches its only key.
+bind = os.path.join(data, 'bind')
+for f, want in [('onekey.signed', 'secure onekey.example. DNSKEY'),
+                ('dnskey-rrsig-removed.signed',
+                 'bogus onekey.example. DNSKEY (EDE 10: no RRSIG covers the RRset)'),
+                ('dnskey-rrsig-expired.signed', 'bogus onekey.example. DNSKEY (EDE 7: RRSIG expired)')]:
+    rc, out, _ = run('verify', '--trust-anchor', os.path.join(bind, 'onekey.ds'), '--time',
+                     '20260101000000', os.path.join(bind, f))
+    check(f'BIND {f}', (rc, [l for l in out.splitlines() if ' DNSKEY' in l]),
+          (0 if f == 'onekey.signed' else 1, [want]))
 
 # keytag and nsec3-hash.
 rc, out, _ = run('keytag', d('rfc4035-example.zone'))

@@ -251,15 +251,28 @@ example.net. 3600 IN DS 10771 14 4 ( 72d7b62976ce06438e9c0bf319013cf801f09ecc84b
     d7e9495f27e305c6a9b0563a9b5f4d288405c3008a94 6df983d6 )
 )"}) {
         auto records = zone(text);
-        dnssec::trust_anchors anchors;
-        REQUIRE(anchors.add(records.back()).has_value()); // the DS
+        dnssec::trust_anchors by_ds;
+        REQUIRE(by_ds.add(records.back()).has_value()); // the DS
         records.pop_back();
+        // The DNSKEY RRset is not signed in the example. A DS is not a key: the key it
+        // matches must sign the set (RFC 4035 §5.2), so from the DS the set is bogus.
+        validator_t from_ds(backend(), by_ds, at(2010, 8, 20));
+        REQUIRE(from_ds.add(records).has_value());
+        auto keys = find_result(from_ds.validate_all(), "example.net.", rr_type::dnskey);
+        CHECK(keys.verdict.state == security::bogus);
+        CHECK(keys.verdict.why.code == ede_code::rrsigs_missing);
+        // The DS matches the example's key, and that key configured as the anchor may stand
+        // unsigned.
+        dnssec::trust_anchors anchors;
+        REQUIRE(anchors.add(records[0]).has_value()); // the DNSKEY
         validator_t v(backend(), anchors, at(2010, 8, 20));
         REQUIRE(v.add(records).has_value());
         auto r = find_result(v.validate_all(), "www.example.net.", rr_type::a);
         CHECK_MESSAGE(r.verdict.secure(), dnssec::to_string(r.verdict));
-        // The DNSKEY RRset is not signed in the example; the DS anchors its one key.
         CHECK(find_result(v.validate_all(), "example.net.", rr_type::dnskey).verdict.secure());
+        CHECK(dnssec::ds_matches(backend(), dn("example.net."),
+                                 *dnssec::parse_ds(by_ds.anchors().front().ds.front()),
+                                 records[0].rdata));
         v.set_time(at(2010, 9, 10));
         CHECK(find_result(v.validate_all(), "www.example.net.", rr_type::a).verdict.why.code ==
               ede_code::signature_expired);

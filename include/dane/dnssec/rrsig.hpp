@@ -25,6 +25,7 @@
 #include "dane/dns/types.hpp"
 #include "dane/dnssec/canonical.hpp"
 #include "dane/dnssec/error.hpp"
+#include "dane/dnssec/key_policy.hpp"
 #include "dane/dnssec/keytag.hpp"
 #include "dane/dnssec/limits.hpp"
 #include "dane/dnssec/verdict.hpp"
@@ -176,13 +177,14 @@ enum class sig_failure : std::uint8_t {
     none,
     malformed,      // RDATA that does not parse
     not_this_rrset, // wrong type covered or too many labels
-    wrong_signer,   // signer is not the zone of the RRset
+    wrong_signer,   // signer is not the zone of the RRset, or the owner is outside it
     unsupported,    // an algorithm the backend does not implement
     no_key,         // no DNSKEY of the zone with this tag and algorithm
     no_zone_key,    // keys with this tag, but without the zone flag or protocol 3
     not_yet_valid,  // inception in the future
     expired,        // expiration in the past
     bad_key,        // the key does not decode
+    refused_key,    // the key decodes but policy refuses it (dnssec/key_policy.hpp)
     mismatch,       // the cryptographic check failed
 };
 
@@ -210,6 +212,8 @@ inline verdict failure_verdict(sig_failure f) {
         return bogus_verdict(ede_code::signature_expired, "RRSIG expired");
     case sig_failure::bad_key:
         return bogus_verdict(ede_code::dnssec_bogus, "the matching DNSKEY does not decode");
+    case sig_failure::refused_key:
+        return bogus_verdict(ede_code::dnssec_bogus, "the matching DNSKEY is refused by policy");
     case sig_failure::mismatch:
         return bogus_verdict(ede_code::dnssec_bogus, "RRSIG does not verify");
     }
@@ -241,6 +245,7 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
     const std::uint32_t t = to_serial_time(now);
     const std::size_t owner_labels = set.owner.label_count();
     std::optional<std::vector<byte_buffer>> canonical; // made once, for the first signature
+    const zone_key<B>* refused = nullptr;              // a key policy refused, for the reason
     std::size_t looked = 0;
     for (const auto& sig_rdata : set.signatures) {
         if (looked++ >= limits.max_signatures_per_rrset) {
@@ -258,7 +263,9 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
             note(detail::sig_failure::not_this_rrset);
             continue;
         }
-        if (!(sig->signer == zone)) {
+        // The signer is the zone, and the zone holds the RRset: its owner is at or below
+        // the signer's name. A caller that passes a zone not above the owner gets bogus.
+        if (!(sig->signer == zone) || !set.owner.is_subdomain_of(zone)) {
             note(detail::sig_failure::wrong_signer);
             continue;
         }
@@ -293,7 +300,12 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
             }
             const auto& pk = key.decoded(backend);
             if (!pk) {
-                note(detail::sig_failure::bad_key);
+                if (refused_by_policy(pk)) {
+                    if (worst < detail::sig_failure::refused_key) refused = &key;
+                    note(detail::sig_failure::refused_key);
+                } else {
+                    note(detail::sig_failure::bad_key);
+                }
                 continue;
             }
             if (!canonical) canonical = canonical_rdatas(set.type, set.rdatas);
@@ -334,6 +346,8 @@ rrset_verification verify_rrset(const B& backend, const rrset& set, dns::name_vi
         if (work.cut_short) break;
     }
     out.verdict = detail::failure_verdict(worst);
+    if (worst == detail::sig_failure::refused_key && refused)
+        out.verdict.why.text = policy_refusal_text(backend, refused->fields().public_key);
     if (out.cut_short && worst < detail::sig_failure::mismatch)
         out.verdict = bogus_verdict(ede_code::dnssec_bogus, "validation work limit reached");
     return out;

@@ -14,9 +14,16 @@
 //   belongs to the deepest known apex at or above its owner (strictly above for DS, and
 //   for the parent-side NSEC of a delegation);
 // - a zone with an anchor, or with a secure DS RRset from its parent, trusts the DNSKEYs
-//   that a DS matches (the strongest digest type present, RFC 4509 §3) and anchor DNSKEYs;
-//   its DNSKEY RRset is secure when one of them signs it, or when every key in it is
-//   anchored; then every zone key of the set is trusted;
+//   that a DS matches (the strongest digest type present, RFC 4509 §3) and anchor DNSKEYs,
+//   if they have the Zone flag and the key policy accepts them; its DNSKEY RRset is secure
+//   when one of them signs it (every check of RFC 4035 §5.3.1), or when every key in it is
+//   a configured anchor DNSKEY (a key a DS matches must sign); then every zone key of the
+//   set is trusted;
+// - a zone whose every DS and anchor leads to keys the policy refuses (RSA below the
+//   backend's floor, dnssec/key_policy.hpp) is insecure, as with unsupported algorithms;
+// - an unsigned NS RRset at a zone cut is the parent's copy only in a referral (no DNSKEY
+//   or SOA of the child present, and not the answer to the query); otherwise it is the
+//   child's and must be signed;
 // - any one valid path suffices (RFC 6840 §5.11): the zone need not be signed with every
 //   algorithm of its DS set, but when some DS has an algorithm the backend supports the
 //   zone is signed, and an attacker who strips those signatures gets bogus, not insecure;
@@ -45,6 +52,7 @@
 #include "dane/dnssec/canonical.hpp"
 #include "dane/dnssec/denial.hpp"
 #include "dane/dnssec/ds.hpp"
+#include "dane/dnssec/key_policy.hpp"
 #include "dane/dnssec/limits.hpp"
 #include "dane/dnssec/proof.hpp"
 #include "dane/dnssec/rrsig.hpp"
@@ -136,7 +144,7 @@ public:
         bool data = false, wildcard = false;
         for (;;) {
             if (auto i = find_set(current, qtype)) {
-                auto r = judge(*i);
+                auto r = judge_answer(*i);
                 v = worst(v, r.verdict);
                 out.rrsets.push_back(*i);
                 wildcard = r.wildcard;
@@ -198,6 +206,7 @@ private:
         std::vector<zone_key<B>> keys; // trusted keys (secure zones)
         proof proven = proof::nothing; // no_ds / no_ds_opt_out when that made it insecure
         std::optional<need_records> missing;
+        std::uint32_t dnskey_ttl = 0; // of the secure DNSKEY RRset, capped (RFC 4035 §5.3.3)
         bool done = false;
     };
 
@@ -345,19 +354,51 @@ private:
         return z;
     }
 
-    // Trust in a zone's keys from DS RDATAs and anchor DNSKEYs (RFC 4035 §5.2).
+    // Trust in a zone's keys from DS RDATAs and anchor DNSKEYs (RFC 4035 §5.2, §5.3.1).
+    // The DNSKEYs that may sign the DNSKEY RRset are the configured anchor keys and the
+    // keys a DS matches, each with the Zone flag (RFC 4034 §2.1.1: a key without it
+    // verifies nothing) and acceptable to the key policy (dnssec/key_policy.hpp). Only a
+    // set made entirely of anchor keys may stand without a signature; a key a DS matches
+    // must sign the set, with every check of §5.3.1 (dates, Zone flag, signer).
     void trust_keys(zone_info& z, const dns::name& apex, std::span<const byte_buffer> ds,
                     std::span<const byte_buffer> anchor_keys) {
         ds_usability usability = ds_usability::empty;
         auto selected = select_ds(*backend_, ds, &usability, limits_.max_ds_per_zone);
-        std::vector<zone_key<B>> anchored;
-        for (const auto& k : anchor_keys)
-            if (auto f = parse_dnskey(k); f && backend_->supports(f->algorithm))
-                anchored.emplace_back(k);
-        auto dnskeys = find_set(apex, dns::rr_type::dnskey);
-        if (selected.empty() && anchored.empty()) {
-            bool unsupported_anchor = !anchor_keys.empty();
-            if (usability == ds_usability::unsupported_algorithm || unsupported_anchor)
+        std::vector<zone_key<B>> signers;
+        std::optional<std::string> refusal; // why policy refused a key some path leads to
+        bool anchor_without_zone_flag = false;
+        auto refused = [&](const zone_key<B>& k) {
+            if (!refused_by_policy(k.decoded(*backend_))) return false;
+            if (!refusal) refusal = policy_refusal_text(*backend_, k.fields().public_key);
+            return true;
+        };
+        for (const auto& rd : anchor_keys) {
+            zone_key<B> k(rd);
+            if (!k.well_formed() || !backend_->supports(k.fields().algorithm)) continue;
+            if (!k.fields().usable_for_rrsig()) {
+                anchor_without_zone_flag = true;
+                continue;
+            }
+            if (!refused(k)) signers.push_back(std::move(k));
+        }
+        const std::size_t anchored = signers.size();
+        auto is_anchor = [&](const byte_buffer& rd) {
+            return std::any_of(signers.begin(),
+                               signers.begin() + static_cast<std::ptrdiff_t>(anchored),
+                               [&](const zone_key<B>& k) { return k.rdata() == rd; });
+        };
+        // Every path ends at a key refused by policy: as with an unsupported algorithm, the
+        // zone is insecure (RFC 4035 §5.2, RFC 6840 §5.2).
+        auto insecure_by_policy = [&] {
+            z.status = insecure_verdict(ede_code::unsupported_dnskey_algorithm, *refusal);
+        };
+        if (selected.empty() && anchored == 0) {
+            if (anchor_without_zone_flag)
+                z.status = bogus_verdict(ede_code::no_zone_key_bit_set,
+                                         "no trust anchor DNSKEY has the Zone flag");
+            else if (refusal)
+                insecure_by_policy();
+            else if (usability == ds_usability::unsupported_algorithm || !anchor_keys.empty())
                 z.status = insecure_verdict(ede_code::unsupported_dnskey_algorithm,
                                             "only unsupported DNSKEY algorithms in the DS set");
             else if (usability == ds_usability::unsupported_digest)
@@ -367,10 +408,11 @@ private:
                 z.status = bogus_verdict(ede_code::dnskey_missing, "no usable DS record");
             return;
         }
+        auto dnskeys = find_set(apex, dns::rr_type::dnskey);
         if (!dnskeys) {
-            if (!anchored.empty()) {
+            if (anchored > 0) {
                 z.status = secure_verdict();
-                z.keys = std::move(anchored);
+                z.keys = std::move(signers);
                 return;
             }
             z.status = bogus_verdict(ede_code::dnskey_missing, "no DNSKEY RRset for the zone");
@@ -379,38 +421,50 @@ private:
         }
         const rrset& keyset = sets_[*dnskeys];
         bool all_anchored = !keyset.rdatas.empty();
+        std::vector<bool> ds_found(selected.size(), false); // a DS matched a key of the set
         std::size_t seen = 0;
         for (const auto& rd : keyset.rdatas) {
             if (++seen > limits_.max_dnskeys_per_rrset) {
                 work_.cut_short = true;
                 break;
             }
-            bool is_anchor =
-                std::find(anchor_keys.begin(), anchor_keys.end(), rd) != anchor_keys.end();
-            if (!is_anchor) {
-                for (const auto& d : selected) {
-                    if (work_.digests >= limits_.max_ds_per_zone * (zones_.size() + 1)) break;
-                    if (d.key_tag != key_tag(rd)) continue;
-                    ++work_.digests;
-                    if (ds_matches(*backend_, apex, d, rd)) {
-                        is_anchor = true;
-                        break;
-                    }
+            if (is_anchor(rd)) continue;
+            all_anchored = false;
+            bool matched = false;
+            for (std::size_t d = 0; d < selected.size(); ++d) {
+                if (work_.digests >= limits_.max_ds_per_zone * (zones_.size() + 1)) break;
+                if (selected[d].key_tag != key_tag(rd)) continue;
+                ++work_.digests;
+                if (ds_matches(*backend_, apex, selected[d], rd)) {
+                    ds_found[d] = matched = true;
+                    break;
                 }
-                if (is_anchor) anchored.emplace_back(rd);
             }
-            all_anchored = all_anchored && is_anchor;
+            // A matched key without the Zone flag stays: verify_rrset then names the flag.
+            if (matched) {
+                zone_key<B> k(rd);
+                if (!refused(k)) signers.push_back(std::move(k));
+            }
         }
-        if (anchored.empty()) {
-            z.status = bogus_verdict(ede_code::dnskey_missing, "no DNSKEY matches the DS records");
+        if (signers.empty()) {
+            // Insecure only when every DS matched a key and policy refused each one; a DS
+            // that matches nothing may point at an acceptable key that was removed.
+            if (refusal && std::all_of(ds_found.begin(), ds_found.end(), [](bool f) { return f; }))
+                insecure_by_policy();
+            else
+                z.status =
+                    bogus_verdict(ede_code::dnskey_missing, "no DNSKEY matches the DS records");
             return;
         }
-        if (!all_anchored) {
-            auto r = verify(keyset, apex, anchored);
+        if (all_anchored) {
+            z.dnskey_ttl = keyset.ttl;
+        } else {
+            auto r = verify(keyset, apex, signers);
             if (!r.verdict.secure()) {
                 z.status = r.verdict;
                 return;
             }
+            z.dnskey_ttl = r.ttl; // capped like any RRset (RFC 4035 §5.3.3)
         }
         z.status = secure_verdict();
         z.keys = make_zone_keys<B>(keyset.rdatas, limits_.max_dnskeys_per_rrset);
@@ -486,7 +540,27 @@ private:
         return r;
     }
 
-    rrset_result judge_uncached(std::size_t i) {
+    // An RRset that answers the query. NS answered for its own name comes from the zone
+    // whose apex it is, where it is signed (RFC 4035 §2.2): only a referral carries the
+    // parent's unsigned copy, so here it is never judged as one.
+    rrset_result judge_answer(std::size_t i) {
+        if (!is_unsigned_delegation_ns(sets_[i])) return judge(i);
+        return judge_uncached(i, false);
+    }
+
+    // An NS RRset without RRSIGs at a zone apex below another zone: possibly the parent's
+    // side of the delegation, which is not signed (RFC 4035 §2.2).
+    bool is_unsigned_delegation_ns(const rrset& s) const {
+        if (s.type != dns::rr_type::ns || !s.signatures.empty()) return false;
+        auto z = zone_of(s);
+        return z && s.owner == *z && apex_of(s.owner, true).has_value();
+    }
+
+    // `referral_ns`: an unsigned NS RRset at a delegation may be the parent's copy. It is
+    // taken as that only when none of the child's apex data (its DNSKEY or SOA RRset) is
+    // present; with them, the records are the child zone's, and its NS must be signed.
+    // Removing the RRSIGs of a child's apex NS then gives bogus, not insecure.
+    rrset_result judge_uncached(std::size_t i, bool referral_ns = true) {
         const rrset& s = sets_[i];
         rrset_result out;
         out.rrset = s;
@@ -496,9 +570,8 @@ private:
             return out;
         }
         out.zone = *z;
-        // The parent side of a delegation: NS is not signed there (RFC 4035 §2.2). An NS
-        // RRset without RRSIGs below some other zone is taken as that.
-        if (s.type == dns::rr_type::ns && s.signatures.empty() && s.owner == *z) {
+        if (referral_ns && is_unsigned_delegation_ns(s) &&
+            !find_set(s.owner, dns::rr_type::dnskey) && !find_set(s.owner, dns::rr_type::soa)) {
             if (auto parent = apex_of(s.owner, true)) {
                 out.zone = *parent;
                 const zone_info& p = zone(*parent);
@@ -512,7 +585,7 @@ private:
         const zone_info& info = zone(*z);
         if (s.type == dns::rr_type::dnskey && s.owner == *z) {
             out.verdict = info.status;
-            out.ttl = s.ttl;
+            if (info.status.secure()) out.ttl = info.dnskey_ttl;
             return out;
         }
         if (!info.status.secure()) {

@@ -47,9 +47,13 @@ constexpr std::string_view to_string(security s) noexcept {
 using dns::ede_code;
 
 // Why a result is not secure: an RFC 8914 code and a fixed text.
+// The text is owned: most are fixed, but some name values (a refused key's size and the
+// policy's floor).
 struct reason {
+    reason() = default;
+    reason(ede_code c, std::string_view t) : code(c), text(t) {}
     ede_code code = ede_code::other;
-    std::string_view text{};
+    std::string text{};
 };
 
 // A state with its reason; `why` is meaningful only when the state is not secure.
@@ -59,21 +63,19 @@ struct verdict {
 
     constexpr bool secure() const noexcept { return state == dnssec::security::secure; }
     // The lower of two verdicts, keeping the reason of the one that decides.
-    friend verdict worst(const verdict& a, const verdict& b) noexcept {
-        return b.state < a.state ? b : a;
-    }
+    friend verdict worst(const verdict& a, const verdict& b) { return b.state < a.state ? b : a; }
 };
 
-inline verdict secure_verdict() noexcept {
+inline verdict secure_verdict() {
     return {security::secure, {}};
 }
-inline verdict bogus_verdict(ede_code code, std::string_view text) noexcept {
+inline verdict bogus_verdict(ede_code code, std::string_view text) {
     return {security::bogus, {code, text}};
 }
-inline verdict insecure_verdict(ede_code code, std::string_view text) noexcept {
+inline verdict insecure_verdict(ede_code code, std::string_view text) {
     return {security::insecure, {code, text}};
 }
-inline verdict indeterminate_verdict(ede_code code, std::string_view text) noexcept {
+inline verdict indeterminate_verdict(ede_code code, std::string_view text) {
     return {security::indeterminate, {code, text}};
 }
 
