@@ -91,15 +91,25 @@ std::vector<dns::record> wildcard_expansion(const large_zone& z) {
     std::vector<dns::record> out;
     const auto wild = dn("*.wild." + z.apex);
     for (auto r : z.records)
-        if (r.owner == wild && (r.type == rr_type::txt ||
-                                (r.type == rr_type::rrsig &&
-                                 dnssec::rrsig_type_covered(r.rdata) == rr_type::txt))) {
+        if (r.owner == wild &&
+            (r.type == rr_type::txt ||
+             (r.type == rr_type::rrsig && dnssec::rrsig_type_covered(r.rdata) == rr_type::txt))) {
             r.owner = dn("x.wild." + z.apex);
             out.push_back(r);
         }
     REQUIRE(out.size() >= 2);
     return out;
 }
+
+// Counts NSEC3 name hashes where they are made: one SHA-1 hasher per name.
+struct hash_counting_backend : counting_backend {
+    mutable std::size_t hashers = 0;
+    result<hasher> make_hasher(crypto::hash_algorithm h) const {
+        ++hashers;
+        return inner->make_hasher(h);
+    }
+};
+static_assert(crypto::crypto_backend<hash_counting_backend>);
 
 } // namespace
 
@@ -187,11 +197,30 @@ TEST_CASE("large zones: build_chain takes only what the proof needs, and it vali
                                              dn(qname), q.type);
             REQUIRE(chain.has_value());
             CHECK(chain->size() < 40);
-            auto a = dnssec::validate_chain(backend(), z.anchors, fixture_now(),
-                                            std::span<const dns::record>(*chain), dn(qname),
-                                            q.type);
+            auto a =
+                dnssec::validate_chain(backend(), z.anchors, fixture_now(),
+                                       std::span<const dns::record>(*chain), dn(qname), q.type);
             CHECK(a.proven == q.proven);
             CHECK(a.verdict.state == q.state);
+        }
+    }
+}
+
+TEST_CASE("build_chain hashes NSEC3 names within the validator's budget, each once") {
+    for (const auto& apex :
+         {std::string("bind-nsec3.example."), std::string("ldns-nsec3.example.")}) {
+        CAPTURE(apex);
+        auto z = load(apex);
+        for (const auto& q : queries()) {
+            const std::string qname = q.name + apex;
+            CAPTURE(qname);
+            hash_counting_backend b{{&signing_backend()}};
+            auto chain =
+                dnssec::build_chain(b, z.anchors, fixture_now(), z.records, dn(qname), q.type);
+            REQUIRE(chain.has_value());
+            // The proof's names, hashed once (a hash per record and name made thousands).
+            CHECK(b.hashers <= dn(qname).label_count() + 2);
+            CHECK(b.hashers <= dnssec::denial_limits{}.nsec3_hash_budget);
         }
     }
 }
@@ -285,9 +314,9 @@ TEST_CASE("grouping stays linear: a 20,000-record RRset, in one add() or in many
     std::vector<dns::record> records;
     const auto owner = dn("big.test.");
     for (std::uint32_t i = 0; i < 20000; ++i)
-        records.push_back(dns::record{owner, rr_type::a, dns::rr_class::in, 300,
-                                      byte_buffer{std::byte{10}, std::byte(i >> 16),
-                                                  std::byte(i >> 8), std::byte(i)}});
+        records.push_back(dns::record{
+            owner, rr_type::a, dns::rr_class::in, 300,
+            byte_buffer{std::byte{10}, std::byte(i >> 16), std::byte(i >> 8), std::byte(i)}});
     // Every record again: duplicates are dropped.
     auto twice = cat({records, records});
     dnssec::rrset_grouper g;

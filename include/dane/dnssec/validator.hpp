@@ -38,6 +38,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -101,6 +102,11 @@ public:
         for (const auto& a : anchors_.anchors())
             apexes_.insert(a.owner.lowercased());
     }
+    // rrsets() views records the validator holds: it moves but does not copy.
+    validator(const validator&) = delete;
+    validator& operator=(const validator&) = delete;
+    validator(validator&&) = default;
+    validator& operator=(validator&&) = default;
 
     // Adds records (any mix, RRSIGs included). Results computed before are forgotten.
     // Records are grouped as they come (rrset_grouper), so adding costs amortised O(1) per
@@ -110,6 +116,7 @@ public:
         record_count_ += records.size();
         for (const auto& r : records)
             take_record(r);
+        sets_ = grouper_.sets();
         reset();
         return {};
     }
@@ -259,45 +266,19 @@ private:
 
     // Takes one record into the RRsets. A name has one NSEC per zone (RFC 4034 §4), but at
     // a zone cut the parent's and the child's NSEC share the owner: each NSEC record is an
-    // RRset of its own, judged with the RRSIGs of both, of which only its own zone's signer
-    // can apply.
+    // RRset of its own (rrset_grouper's one_set_per_nsec), judged with the RRSIGs of both,
+    // of which only its own zone's signer can apply.
     void take_record(const dns::record& r) {
         const auto change = grouper_.add(r);
-        if (change.kind == grouper_change_kind::none) return;
-        const rrset& g = grouper_.sets()[change.set];
-        if (change.kind == grouper_change_kind::new_set) {
-            group_to_sets_.emplace_back();
-            new_set(change.set, g);
-            return;
-        }
-        auto& mine = group_to_sets_[change.set];
-        if (change.kind == grouper_change_kind::new_signature) {
-            for (auto i : mine)
-                sets_[i].signatures.push_back(g.signatures.back());
-            return;
-        }
-        if (g.type == dns::rr_type::nsec) {
-            rrset one{g.owner, g.type, g.klass, g.ttl, {g.rdatas.back()}, g.signatures};
-            new_set(change.set, std::move(one));
-            for (auto i : mine)
-                sets_[i].ttl = g.ttl;
-            return;
-        }
-        rrset& s = sets_[mine.front()];
-        s.rdatas.push_back(g.rdatas.back());
-        s.ttl = g.ttl;
-    }
-    void new_set(std::size_t group, rrset s) {
-        const std::size_t i = sets_.size();
-        group_to_sets_[group].push_back(i);
+        if (change.kind != grouper_change_kind::new_set) return;
+        const rrset& s = grouper_.sets()[change.set];
         const dns::name owner = s.owner.lowercased();
         if (s.type == dns::rr_type::dnskey || s.type == dns::rr_type::ds ||
             s.type == dns::rr_type::soa || s.type == dns::rr_type::ns)
             apexes_.insert(owner);
         if (s.type == dns::rr_type::nsec || s.type == dns::rr_type::nsec3)
-            denial_sets_.push_back(i);
-        by_owner_[std::string(as_chars(owner.wire()))].push_back(i);
-        sets_.push_back(std::move(s));
+            denial_sets_.push_back(change.set);
+        by_owner_.emplace(std::hash<std::string_view>{}(as_chars(owner.wire())), change.set);
     }
 
     void reset() {
@@ -344,14 +325,19 @@ private:
     }
 
     std::optional<std::size_t> find_set(dns::name_view owner, dns::rr_type type) const {
-        auto it = by_owner_.find(std::string(as_chars(dns::name(owner).lowercased().wire())));
-        if (it == by_owner_.end()) return std::nullopt;
-        for (auto i : it->second)
-            if (sets_[i].type == type ||
-                (type == dns::rr_type::any && sets_[i].type != dns::rr_type::nsec &&
-                 sets_[i].type != dns::rr_type::nsec3))
-                return i;
-        return std::nullopt;
+        // The first RRset added of this owner and type.
+        std::optional<std::size_t> found;
+        auto [b, e] = by_owner_.equal_range(
+            std::hash<std::string_view>{}(as_chars(dns::name(owner).lowercased().wire())));
+        for (; b != e; ++b) {
+            const std::size_t i = b->second;
+            if ((sets_[i].type == type ||
+                 (type == dns::rr_type::any && sets_[i].type != dns::rr_type::nsec &&
+                  sets_[i].type != dns::rr_type::nsec3)) &&
+                sets_[i].owner == owner && (!found || i < *found))
+                found = i;
+        }
+        return found;
     }
 
     // Runs `compute` with the run's cut_short flag cleared, and says whether it set it:
@@ -543,7 +529,8 @@ private:
 
     // The NSEC3 chain a proof hashes with: the parameters of the first record (as added)
     // with the one hash algorithm, flags 0 or 1 (RFC 5155 §8.2) and 20-octet hashes. A
-    // zone changing parameters has two chains (RFC 5155 §10.4); either proves alone.
+    // zone may hold several chains (RFC 5155 §7.3: the server chooses one for a response);
+    // a proof uses one, as a response would (§8.2 lets mixed parameters be bogus).
     static void choose_nsec3_parameters(zone_denial& zd) {
         for (std::size_t k = 0; k < zd.nsec3.size(); ++k) {
             const auto& r = zd.nsec3[k].first;
@@ -899,16 +886,14 @@ private:
     std::chrono::sys_seconds now_;
     validation_limits limits_;
     validation_limits run_limits_{};
-    // Records as added, grouped; sets_ is the same with each NSEC record an RRset of its
-    // own (take_record), group_to_sets_ maps the first to the second.
+    // Records as added, grouped (each NSEC record an RRset of its own); sets_ views them.
     static constexpr std::size_t max_candidates_per_name = 4;
     std::size_t record_count_ = 0;
-    rrset_grouper grouper_;
-    std::vector<rrset> sets_;
-    std::vector<std::vector<std::size_t>> group_to_sets_;
-    std::unordered_map<std::string, std::vector<std::size_t>> by_owner_; // lowercased wire
-    std::vector<std::size_t> denial_sets_;                               // NSEC and NSEC3
-    std::set<dns::name, dns::canonical_less> apexes_;                    // lowercased
+    rrset_grouper grouper_{true};
+    std::span<const rrset> sets_;
+    std::unordered_multimap<std::size_t, std::size_t> by_owner_; // hash of lowercased owner
+    std::vector<std::size_t> denial_sets_;                       // NSEC and NSEC3
+    std::set<dns::name, dns::canonical_less> apexes_;            // lowercased
     // What validation found; forgotten on add() and set_time().
     std::unordered_map<std::size_t, judgement> judged_;
     std::deque<judgement> uncached_; // verdicts cut short, alive for one run
