@@ -15,7 +15,7 @@ packages=(
   # peers for benchmarks
   libldns-dev libknot-dev libssl-dev
   # real servers and tools for integration tests and fixtures
-  knot knot-dnsutils ldnsutils unbound openssl python3
+  knot knot-dnsutils ldnsutils bind9-utils unbound openssl python3
   # a Debian 13 chroot for the Botan 3 build
   mmdebstrap
 )
