@@ -225,6 +225,39 @@ TEST_CASE("build_chain hashes NSEC3 names within the validator's budget, each on
     }
 }
 
+TEST_CASE("record selection fails closed: a forged NSEC next to the real one") {
+    auto z = load("bind-nsec.example.");
+    const auto owner = dn("h500.bind-nsec.example.");
+    // A second NSEC at the owner of the record that covers h500a, claiming a span of its
+    // own, with the real record's RRSIG (which cannot verify it).
+    auto forged = zone("h500.bind-nsec.example. 300 NSEC h500b.bind-nsec.example. A RRSIG NSEC");
+    std::vector<dns::record> genuine_nsec, rest;
+    for (const auto& r : z.records) {
+        const bool nsec_part =
+            r.owner == owner &&
+            (r.type == rr_type::nsec ||
+             (r.type == rr_type::rrsig && dnssec::rrsig_type_covered(r.rdata) == rr_type::nsec));
+        (nsec_part ? genuine_nsec : rest).push_back(r);
+    }
+    REQUIRE(genuine_nsec.size() == 2);
+    for (const auto& r : genuine_nsec)
+        if (r.type == rr_type::rrsig) forged.push_back(r);
+    // Both: the forged one is left out, the real one proves the name error.
+    validator_t both(backend(), z.anchors, fixture_now());
+    REQUIRE(both.add(z.records).has_value());
+    REQUIRE(both.add(forged).has_value());
+    auto a = both.validate_answer(dn("h500a.bind-nsec.example."), rr_type::a);
+    CHECK(a.proven == proof::nxdomain);
+    CHECK(a.verdict.secure());
+    // Only the forged one: no proof.
+    validator_t only_forged(backend(), z.anchors, fixture_now());
+    REQUIRE(only_forged.add(rest).has_value());
+    REQUIRE(only_forged.add(forged).has_value());
+    a = only_forged.validate_answer(dn("h500a.bind-nsec.example."), rr_type::a);
+    CHECK(a.proven == proof::nothing);
+    CHECK(a.verdict.state == security::bogus);
+}
+
 TEST_CASE("a 150-name NSEC zone signed here: validate_answer before or after validate_all") {
     auto ksk = make_key("test.");
     std::string text = "test. SOA ns.test. admin.test. 1 3600 600 86400 300\ntest. NS ns.test.\n";
