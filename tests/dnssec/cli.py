@@ -166,6 +166,36 @@ for f, want in [('onekey.signed', 'secure onekey.example. DNSKEY'),
                      '20260101000000', os.path.join(bind, f))
     check(f'BIND {f}', (rc, [l for l in out.splitlines() if ' DNSKEY' in l]),
           (0 if f == 'onekey.signed' else 1, [want]))
+# Whole zones of 1,000+ names signed by dnssec-signzone (NSEC, NSEC3) and ldns-signzone -n
+# (scripts/make-large-zones.sh): every kind of answer, through --query.
+large = os.path.join(root, 'tests', 'data', 'zones', 'large')
+for apex in ['bind-nsec.example.', 'bind-nsec3.example.', 'ldns-nsec3.example.']:
+    signed, ds = os.path.join(large, apex + 'signed'), os.path.join(large, apex + 'ds')
+    for q, t, last, code in [
+            ('h5.', 'A', 'proves: answer secure', 0),
+            ('alias.', 'A', 'proves: cname secure', 0),
+            ('nohost.', 'A', 'proves: nxdomain secure', 0),
+            ('a.b.nohost.', 'TXT', 'proves: nxdomain secure', 0),
+            ('h5.', 'MX', 'proves: nodata secure', 0),
+            ('ent.', 'A', 'proves: nodata secure', 0),
+            ('x.wild.', 'A', 'proves: wildcard-nodata secure', 0),
+            ('x.deleg.', 'A', 'proves: no-ds insecure', 1)]:
+        rc, out, _ = run('verify', '--trust-anchor', ds, '--time', '20270101000000', '--query',
+                         q + apex, t, signed)
+        check(f'{apex} --query {q} {t}', (rc, out.splitlines()[-1]), (code, last))
+    # A wildcard answer: the expansion of *.wild as a server sends it, given with the zone.
+    with tempfile.TemporaryDirectory() as tmp:
+        expanded = os.path.join(tmp, 'expanded.txt')
+        with open(signed) as f, open(expanded, 'w') as out_file:
+            for line in f:
+                fields = line.split()
+                if line.startswith('*.wild.') and 'TXT' in fields and (
+                        'RRSIG' not in fields or fields[fields.index('RRSIG') + 1] == 'TXT'):
+                    out_file.write('x' + line[1:])
+        rc, out, _ = run('verify', '--trust-anchor', ds, '--time', '20270101000000', '--query',
+                         'x.wild.' + apex, 'TXT', signed, expanded)
+        check(f'{apex} wildcard answer', (rc, out.splitlines()[-1]),
+              (0, 'proves: wildcard-answer secure'))
 
 # keytag and nsec3-hash.
 rc, out, _ = run('keytag', d('rfc4035-example.zone'))

@@ -158,40 +158,11 @@ build_chain(const B& backend, const trust_anchors& anchors, std::chrono::sys_sec
         if (anchors.find(z)) continue;
         if (auto parent = v.apex_above(z)) add_zone(*parent);
     }
-    // Denial records: those that match or cover a name a proof may ask about (the end of
-    // the answer, its ancestors and their wildcards, the zone cuts on the way), so that
-    // the rest of the zone's NSEC or NSEC3 chain stays out.
-    std::vector<dns::name> names;
-    for (dns::name n = a.final_name;; n = n.parent()) {
-        names.push_back(n);
-        if (auto w = n.prepend("*")) names.push_back(*w);
-        if (n.is_root()) break;
-    }
-    names.insert(names.end(), zones.begin(), zones.end());
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-        const auto& s = sets[i];
-        if (s.type != dns::rr_type::nsec && s.type != dns::rr_type::nsec3) continue;
-        auto z = v.zone_of_rrset(i);
-        if (!z || std::find(zones.begin(), zones.end(), *z) == zones.end()) continue;
-        for (const auto& rd : s.rdatas) {
-            for (const auto& n : names) {
-                if (!n.is_subdomain_of(*z) || take[i]) continue;
-                if (s.type == dns::rr_type::nsec) {
-                    auto r = parse_nsec(s.owner, rd);
-                    take[i] = r && (nsec_matches(*r, n) || nsec_covers(*r, n, *z) ||
-                                    n.is_strict_subdomain_of(r->owner));
-                } else {
-                    auto r = parse_nsec3(s.owner, rd);
-                    if (!r || r->algorithm != nsec3_sha1 ||
-                        classify_nsec3_iterations(r->iterations, limits.denial) ==
-                            iterations_class::bogus)
-                        continue;
-                    auto h = nsec3_hash(backend, n, r->salt, r->iterations);
-                    take[i] = h && (nsec3_matches(*r, h->bytes()) || nsec3_covers(*r, h->bytes()));
-                }
-            }
-        }
-    }
+    // Denial records: those the validator's proofs used (it picks the records that match
+    // or cover the names a proof asks about, hashing NSEC3 names within the answer's
+    // budget and once each), so that the rest of a zone's NSEC or NSEC3 chain stays out.
+    for (auto i : a.denial_rrsets)
+        if (i < take.size()) take[i] = true;
     std::vector<dns::record> out;
     for (std::size_t i = 0; i < sets.size(); ++i)
         if (take[i]) {

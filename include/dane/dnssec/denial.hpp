@@ -58,11 +58,12 @@ denial_result either(std::span<const dns::record> records, dns::name_view zone, 
 template <nsec3_hasher_source Backend>
 denial_result prove_denial(const Backend& backend, dns::name_view qname, dns::rr_type qtype,
                            dns::rcode rc, dns::name_view zone, std::span<const dns::record> records,
-                           nsec3_budget& budget, const denial_limits& limits = {}) {
+                           nsec3_budget& budget, const denial_limits& limits = {},
+                           nsec3_hash_cache* cache = nullptr) {
     return detail::either(
         records, zone, [&] { return nsec_prover(zone, records, limits).prove(qname, qtype, rc); },
         [&] {
-            return nsec3_prover<Backend>(backend, zone, records, budget, limits)
+            return nsec3_prover<Backend>(backend, zone, records, budget, limits, cache)
                 .prove(qname, qtype, rc);
         });
 }
@@ -73,14 +74,15 @@ template <nsec3_hasher_source Backend>
 denial_result prove_wildcard_answer(const Backend& backend, dns::name_view qname,
                                     std::size_t rrsig_labels, dns::name_view zone,
                                     std::span<const dns::record> records, nsec3_budget& budget,
-                                    const denial_limits& limits = {}) {
+                                    const denial_limits& limits = {},
+                                    nsec3_hash_cache* cache = nullptr) {
     return detail::either(
         records, zone,
         [&] {
             return nsec_prover(zone, records, limits).prove_wildcard_answer(qname, rrsig_labels);
         },
         [&] {
-            return nsec3_prover<Backend>(backend, zone, records, budget, limits)
+            return nsec3_prover<Backend>(backend, zone, records, budget, limits, cache)
                 .prove_wildcard_answer(qname, rrsig_labels);
         });
 }
@@ -90,10 +92,12 @@ denial_result prove_wildcard_answer(const Backend& backend, dns::name_view qname
 template <nsec3_hasher_source Backend>
 denial_result prove_no_ds(const Backend& backend, dns::name_view delegation, dns::name_view zone,
                           std::span<const dns::record> records, nsec3_budget& budget,
-                          const denial_limits& limits = {}) {
+                          const denial_limits& limits = {}, nsec3_hash_cache* cache = nullptr) {
     return detail::either(
         records, zone, [&] { return nsec_prover(zone, records, limits).prove_no_ds(delegation); },
-        [&] { return nsec3_prove_no_ds(backend, delegation, zone, records, budget, limits); });
+        [&] {
+            return nsec3_prove_no_ds(backend, delegation, zone, records, budget, limits, cache);
+        });
 }
 
 } // namespace dane::dnssec

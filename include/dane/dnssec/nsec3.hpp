@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -116,6 +117,56 @@ result<crypto::digest_value> nsec3_hash(const Backend& backend, dns::name_view n
     return d;
 }
 
+// NSEC3 hashes already computed, by name and parameters: shared by the proofs and record
+// selections of one validator, so each name is hashed once whatever the number of
+// questions asked about it. Holds only what a budget let be hashed.
+class nsec3_hash_cache {
+public:
+    const crypto::digest_value* find(dns::name_view name, bytes_view salt,
+                                     std::uint16_t iterations) const {
+        auto it = entries_.find(key(name, salt, iterations));
+        return it == entries_.end() ? nullptr : &it->second;
+    }
+    void insert(dns::name_view name, bytes_view salt, std::uint16_t iterations,
+                const crypto::digest_value& d) {
+        entries_.insert_or_assign(key(name, salt, iterations), d);
+    }
+    std::size_t size() const noexcept { return entries_.size(); }
+
+private:
+    static std::string key(dns::name_view name, bytes_view salt, std::uint16_t iterations) {
+        std::string k;
+        k.push_back(static_cast<char>(iterations >> 8));
+        k.push_back(static_cast<char>(iterations & 0xff));
+        k.push_back(static_cast<char>(salt.size()));
+        k.append(as_chars(salt));
+        k.append(as_chars(dns::name(name).lowercased().wire()));
+        return k;
+    }
+    std::map<std::string, crypto::digest_value> entries_;
+};
+
+// nsec3_hash with the bookkeeping of a proof: a name in `cache` costs nothing; any other
+// counts against `budget` (one hash, iterations + 1 SHA-1 computations) and joins the
+// cache. Nullopt when the budget is spent or the backend fails (`failed` says which).
+template <nsec3_hasher_source Backend>
+std::optional<crypto::digest_value>
+nsec3_hash_budgeted(const Backend& backend, dns::name_view name, bytes_view salt,
+                    std::uint16_t iterations, nsec3_budget& budget, nsec3_hash_cache& cache,
+                    bool* failed = nullptr) {
+    if (const auto* c = cache.find(name, salt, iterations)) return *c;
+    if (budget.exhausted()) return std::nullopt;
+    ++budget.hashes;
+    budget.digests += std::size_t{iterations} + 1;
+    auto d = nsec3_hash(backend, name, salt, iterations);
+    if (!d) {
+        if (failed) *failed = true;
+        return std::nullopt;
+    }
+    cache.insert(name, salt, iterations, *d);
+    return *d;
+}
+
 // The hash as the owner label prints it: base32hex, lowercase (RFC 5155 §3.3).
 template <nsec3_hasher_source Backend>
 result<std::string> nsec3_hash_text(const Backend& backend, dns::name_view name, bytes_view salt,
@@ -197,14 +248,20 @@ constexpr iterations_class classify_nsec3_iterations(std::uint16_t iterations,
 template <nsec3_hasher_source Backend>
 class nsec3_prover {
 public:
+    // `shared_cache`, when given, replaces the prover's own cache of hashes (a validator
+    // passes one cache to all its proofs).
     nsec3_prover(const Backend& backend, dns::name_view zone, std::span<const dns::record> records,
-                 nsec3_budget& budget, const denial_limits& limits = {})
-        : backend_(backend), zone_(zone), budget_(budget), limits_(limits) {
+                 nsec3_budget& budget, const denial_limits& limits = {},
+                 nsec3_hash_cache* shared_cache = nullptr)
+        : backend_(backend), zone_(zone), budget_(budget), limits_(limits),
+          cache_(shared_cache ? shared_cache : &own_cache_) {
         select(records);
     }
     nsec3_prover(const Backend& backend, dns::name_view zone, std::span<const nsec3_record> records,
-                 nsec3_budget& budget, const denial_limits& limits = {})
-        : backend_(backend), zone_(zone), budget_(budget), limits_(limits) {
+                 nsec3_budget& budget, const denial_limits& limits = {},
+                 nsec3_hash_cache* shared_cache = nullptr)
+        : backend_(backend), zone_(zone), budget_(budget), limits_(limits),
+          cache_(shared_cache ? shared_cache : &own_cache_) {
         for (const auto& r : records)
             if (!consider(r)) break;
         finish_selection();
@@ -274,10 +331,6 @@ public:
     }
 
 private:
-    struct cached_hash {
-        dns::name name;
-        crypto::digest_value digest;
-    };
     enum class ce_status { ok, no_proof, qname_exists, bad_ancestor, cut_short };
     struct ce_proof {
         ce_status status = ce_status::no_proof;
@@ -385,21 +438,15 @@ private:
     // Hashes a name, counting it against the budget; nullopt when the budget is spent or
     // the backend fails.
     std::optional<crypto::digest_value> hash(dns::name_view n) {
-        for (const auto& c : cache_)
-            if (c.name == n) return c.digest;
-        if (budget_.exhausted()) return std::nullopt;
         const auto& p = usable_.front();
-        ++budget_.hashes;
-        budget_.digests += std::size_t{p.iterations} + 1;
-        ++hashes_;
-        digests_ += std::size_t{p.iterations} + 1;
-        auto d = nsec3_hash(backend_, n, p.salt, p.iterations);
-        if (!d) {
-            hash_failed_ = true;
-            return std::nullopt;
+        const std::size_t before = budget_.hashes;
+        auto d =
+            nsec3_hash_budgeted(backend_, n, p.salt, p.iterations, budget_, *cache_, &hash_failed_);
+        if (budget_.hashes != before) {
+            ++hashes_;
+            digests_ += std::size_t{p.iterations} + 1;
         }
-        cache_.push_back({dns::name(n), *d});
-        return *d;
+        return d;
     }
     const nsec3_record* match(const crypto::digest_value& h) const noexcept {
         for (const auto& r : usable_)
@@ -527,7 +574,8 @@ private:
     nsec3_budget& budget_;
     denial_limits limits_;
     std::vector<nsec3_record> usable_;
-    std::vector<cached_hash> cache_;
+    nsec3_hash_cache own_cache_;
+    nsec3_hash_cache* cache_;
     std::optional<denial_result> preset_;
     std::size_t seen_ = 0;
     std::size_t unknown_algorithm_ = 0;
@@ -549,15 +597,19 @@ denial_result nsec3_prove_nxdomain(const Backend& b, dns::name_view qname, dns::
 template <nsec3_hasher_source Backend>
 denial_result nsec3_prove_nodata(const Backend& b, dns::name_view qname, dns::rr_type qtype,
                                  dns::name_view zone, std::span<const dns::record> records,
-                                 nsec3_budget& budget, const denial_limits& limits = {}) {
-    return nsec3_prover<Backend>(b, zone, records, budget, limits).prove_nodata(qname, qtype);
+                                 nsec3_budget& budget, const denial_limits& limits = {},
+                                 nsec3_hash_cache* cache = nullptr) {
+    return nsec3_prover<Backend>(b, zone, records, budget, limits, cache)
+        .prove_nodata(qname, qtype);
 }
 // RFC 5155 §8.9: the delegation `delegation` has no DS (no-ds, or no-ds-opt-out).
 template <nsec3_hasher_source Backend>
 denial_result nsec3_prove_no_ds(const Backend& b, dns::name_view delegation, dns::name_view zone,
                                 std::span<const dns::record> records, nsec3_budget& budget,
-                                const denial_limits& limits = {}) {
-    auto r = nsec3_prove_nodata(b, delegation, dns::rr_type::ds, zone, records, budget, limits);
+                                const denial_limits& limits = {},
+                                nsec3_hash_cache* cache = nullptr) {
+    auto r =
+        nsec3_prove_nodata(b, delegation, dns::rr_type::ds, zone, records, budget, limits, cache);
     if (r.proven == proof::nodata) {
         // A name without NS: no delegation here, so nothing about an unsigned child.
         auto n =

@@ -38,10 +38,15 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -87,6 +92,11 @@ struct answer_result {
     std::vector<std::size_t> rrsets; // indexes into rrsets() of the answer's RRsets
     dns::name final_name;            // the end of the CNAME/DNAME chain
     work_done work{};
+    // Indexes into rrsets() of the NSEC and NSEC3 RRsets the answer's denial proofs used
+    // (its own, a wildcard's, and the no-DS proofs of insecure delegations on the way):
+    // with the answer's RRsets and the DNSKEY and DS RRsets up to the anchor, what a
+    // chain for it needs (dnssec/chain.hpp).
+    std::vector<std::size_t> denial_rrsets;
 };
 
 // The backend is referenced, not copied: it must outlive the validator. Records are
@@ -96,14 +106,25 @@ class validator {
 public:
     validator(const B& backend, trust_anchors anchors, std::chrono::sys_seconds now,
               validation_limits limits = {})
-        : backend_(&backend), anchors_(std::move(anchors)), now_(now), limits_(limits) {}
+        : backend_(&backend), anchors_(std::move(anchors)), now_(now), limits_(limits) {
+        for (const auto& a : anchors_.anchors())
+            apexes_.insert(a.owner.lowercased());
+    }
+    // rrsets() views records the validator holds: it moves but does not copy.
+    validator(const validator&) = delete;
+    validator& operator=(const validator&) = delete;
+    validator(validator&&) = default;
+    validator& operator=(validator&&) = default;
 
     // Adds records (any mix, RRSIGs included). Results computed before are forgotten.
+    // Records are grouped as they come (rrset_grouper), so adding costs amortised O(1) per
+    // record however the records are split over calls.
     result<void> add(std::span<const dns::record> records) {
-        if (records_.size() + records.size() > limits_.max_records)
-            return fail(errc::too_much_input);
-        records_.insert(records_.end(), records.begin(), records.end());
-        sets_ = split_nsec(group_rrsets(records_));
+        if (record_count_ + records.size() > limits_.max_records) return fail(errc::too_much_input);
+        record_count_ += records.size();
+        for (const auto& r : records)
+            take_record(r);
+        sets_ = grouper_.sets();
         reset();
         return {};
     }
@@ -114,21 +135,35 @@ public:
 
     std::span<const rrset> rrsets() const noexcept { return sets_; }
     const work_done& work() const noexcept { return work_; }
+    // Octet-string comparisons the grouping of added records has made: linear in the
+    // number of records (a test checks it, so that grouping cannot turn quadratic again).
+    std::size_t grouping_comparisons() const noexcept { return grouper_.comparisons(); }
 
     // The verdict of every RRset, in the order their first records were added. The work
     // allowance grows with the number of RRsets (each may need its own verifications).
+    //
+    // Verdicts do not depend on the order of calls: a verdict is kept for later calls
+    // only when no work budget cut it short (work_done::cut_short), and each proof looks
+    // only at the denial records that bear on its name, so one answer's work does not
+    // grow with the size of the zone.
     std::vector<rrset_result> validate_all() {
         begin_run(sets_.size() + 1);
         std::vector<rrset_result> out;
+        out.reserve(sets_.size());
         for (std::size_t i = 0; i < sets_.size(); ++i)
-            out.push_back(judge(i));
+            out.push_back(result_of(i, judge(i)));
         return out;
     }
 
     // The verdict of one RRset (by index into rrsets()).
     rrset_result validate_rrset(std::size_t index) {
         begin_run(1);
-        return judge(index);
+        if (index >= sets_.size()) {
+            rrset_result r;
+            r.verdict = bogus_verdict(ede_code::dnssec_bogus, "no such RRset");
+            return r;
+        }
+        return result_of(index, judge(index));
     }
 
     // What the records prove for QNAME/QTYPE, following CNAME and DNAME links. `rc` is
@@ -176,6 +211,9 @@ public:
         out.verdict = v;
         out.final_name = current;
         out.work = work_;
+        std::sort(run_denial_.begin(), run_denial_.end());
+        run_denial_.erase(std::unique(run_denial_.begin(), run_denial_.end()), run_denial_.end());
+        out.denial_rrsets = run_denial_;
         return out;
     }
 
@@ -207,44 +245,56 @@ private:
         proof proven = proof::nothing; // no_ds / no_ds_opt_out when that made it insecure
         std::optional<need_records> missing;
         std::uint32_t dnskey_ttl = 0; // of the secure DNSKEY RRset, capped (RFC 4035 §5.3.3)
+        std::vector<std::size_t> denial; // the denial RRsets its verdict rests on
         bool done = false;
     };
 
-    // A name has one NSEC per zone (RFC 4034 §4), but at a zone cut the parent's and the
-    // child's NSEC share the owner: each record is judged on its own, with the RRSIGs of
-    // both, of which only its own zone's signer can apply.
-    static std::vector<rrset> split_nsec(std::vector<rrset> sets) {
-        std::vector<rrset> out;
-        out.reserve(sets.size());
-        for (auto& s : sets) {
-            if (s.type != dns::rr_type::nsec || s.rdatas.size() < 2) {
-                out.push_back(std::move(s));
-                continue;
-            }
-            for (const auto& rd : s.rdatas) {
-                rrset one = s;
-                one.rdatas = {rd};
-                out.push_back(std::move(one));
-            }
-        }
-        return out;
+    // A verdict as judge() keeps it: rrset_result without the copy of the RRset.
+    struct judgement {
+        dnssec::verdict verdict{};
+        dns::name zone;
+        std::uint32_t ttl = 0;
+        bool wildcard = false;
+        std::vector<std::size_t> denial; // the denial RRsets its verdict rests on
+    };
+
+    // The denial records a proof may use, and the RRsets they come from.
+    struct denial_selection {
+        std::vector<dns::record> records;
+        std::vector<std::size_t> sets;
+    };
+
+    // The NSEC and NSEC3 RRsets of one zone, parsed once per validation state: NSEC in
+    // canonical order of their owners, NSEC3 of the chosen parameters by owner hash.
+    struct zone_denial {
+        std::vector<std::pair<nsec_record, std::size_t>> nsec;
+        std::vector<std::pair<nsec3_record, std::size_t>> nsec3;        // as added
+        std::vector<std::pair<nsec3_record, std::size_t>> nsec3_sorted; // chosen parameters
+        std::optional<std::size_t> nsec3_parameters;                    // into nsec3
+    };
+
+    // Takes one record into the RRsets. A name has one NSEC per zone (RFC 4034 §4), but at
+    // a zone cut the parent's and the child's NSEC share the owner: each NSEC record is an
+    // RRset of its own (rrset_grouper's one_set_per_nsec), judged with the RRSIGs of both,
+    // of which only its own zone's signer can apply.
+    void take_record(const dns::record& r) {
+        const auto change = grouper_.add(r);
+        if (change.kind != grouper_change_kind::new_set) return;
+        const rrset& s = grouper_.sets()[change.set];
+        const dns::name owner = s.owner.lowercased();
+        if (s.type == dns::rr_type::dnskey || s.type == dns::rr_type::ds ||
+            s.type == dns::rr_type::soa || s.type == dns::rr_type::ns)
+            apexes_.insert(owner);
+        if (s.type == dns::rr_type::nsec || s.type == dns::rr_type::nsec3)
+            denial_sets_.push_back(change.set);
+        by_owner_.emplace(std::hash<std::string_view>{}(as_chars(owner.wire())), change.set);
     }
 
     void reset() {
         zones_.clear();
-        judged_.assign(sets_.size(), std::nullopt);
-        denial_cache_.clear();
-        apexes_.clear();
-        for (const auto& a : anchors_.anchors())
-            apexes_.push_back(a.owner.lowercased());
-        for (const auto& s : sets_)
-            if (s.type == dns::rr_type::dnskey || s.type == dns::rr_type::ds ||
-                s.type == dns::rr_type::soa || s.type == dns::rr_type::ns)
-                apexes_.push_back(s.owner.lowercased());
-        std::sort(apexes_.begin(), apexes_.end(), [](const dns::name& a, const dns::name& b) {
-            return canonical_compare(a, b) < 0;
-        });
-        apexes_.erase(std::unique(apexes_.begin(), apexes_.end()), apexes_.end());
+        judged_.clear();
+        denial_index_.clear();
+        denial_index_built_ = false;
     }
 
     void begin_run(std::size_t units) {
@@ -254,13 +304,11 @@ private:
             limits_.max_verifications_per_answer +
             (units > 1 ? limits_.max_verifications_per_rrset * units : 0);
         budget_ = nsec3_budget(limits_.denial.nsec3_hash_budget * std::max<std::size_t>(units, 1));
+        run_denial_.clear();
+        uncached_.clear();
     }
 
-    bool is_apex(dns::name_view n) const {
-        return std::binary_search(
-            apexes_.begin(), apexes_.end(), dns::name(n).lowercased(),
-            [](const dns::name& a, const dns::name& b) { return canonical_compare(a, b) < 0; });
-    }
+    bool is_apex(dns::name_view n) const { return apexes_.count(dns::name(n).lowercased()) > 0; }
     // The deepest known apex at or above `n` (strictly above when `strict`).
     std::optional<dns::name> apex_of(dns::name_view n, bool strict) const {
         dns::name cur = n;
@@ -286,20 +334,47 @@ private:
     }
 
     std::optional<std::size_t> find_set(dns::name_view owner, dns::rr_type type) const {
-        for (std::size_t i = 0; i < sets_.size(); ++i)
+        // The first RRset added of this owner and type.
+        std::optional<std::size_t> found;
+        auto [b, e] = by_owner_.equal_range(
+            std::hash<std::string_view>{}(as_chars(dns::name(owner).lowercased().wire())));
+        for (; b != e; ++b) {
+            const std::size_t i = b->second;
             if ((sets_[i].type == type ||
                  (type == dns::rr_type::any && sets_[i].type != dns::rr_type::nsec &&
                   sets_[i].type != dns::rr_type::nsec3)) &&
-                sets_[i].owner == owner)
-                return i;
-        return std::nullopt;
+                sets_[i].owner == owner && (!found || i < *found))
+                found = i;
+        }
+        return found;
+    }
+
+    // Runs `compute` with the run's cut_short flag cleared, and says whether it set it:
+    // a result that a budget cut short is not kept (work_done::cut_short).
+    template <class F>
+    bool cut_short_while(F&& compute) {
+        const bool outer = work_.cut_short;
+        work_.cut_short = false;
+        compute();
+        const bool cut = work_.cut_short;
+        work_.cut_short = outer || cut;
+        return cut;
+    }
+    void note_used(std::span<const std::size_t> denial) {
+        run_denial_.insert(run_denial_.end(), denial.begin(), denial.end());
     }
 
     const zone_info& zone(dns::name_view apex_in) {
         const dns::name apex = dns::name(apex_in).lowercased();
-        if (auto it = zones_.find(apex); it != zones_.end() && it->second.done) return it->second;
-        zone_info z = compute_zone(apex);
-        z.done = true;
+        if (auto it = zones_.find(apex); it != zones_.end() && it->second.done) {
+            note_used(it->second.denial);
+            return it->second;
+        }
+        zone_info z;
+        const std::size_t mark = run_denial_.size();
+        const bool cut = cut_short_while([&] { z = compute_zone(apex); });
+        z.denial.assign(run_denial_.begin() + static_cast<std::ptrdiff_t>(mark), run_denial_.end());
+        z.done = !cut;
         return zones_[apex] = std::move(z);
     }
 
@@ -334,8 +409,9 @@ private:
             return z;
         }
         // No DS: the parent must prove there is none.
-        auto records = denial_for(*parent, apex);
-        auto d = prove_no_ds(*backend_, apex, *parent, records, budget_, limits_.denial);
+        auto selected = denial_for(*parent, apex);
+        auto d = prove_no_ds(*backend_, apex, *parent, selected.records, budget_, limits_.denial,
+                             &nsec3_cache_);
         note_denial(d);
         if (d.security == security::secure || d.security == security::insecure) {
             z.status = insecure_verdict(
@@ -475,75 +551,215 @@ private:
         return verify_rrset(*backend_, s, zone, keys, now_, run_limits_, work_, &scratch_);
     }
 
-    // NSEC and NSEC3 records of `zone` whose RRsets are secure and not wildcard
-    // expansions: what the denial proofs may rely on (RFC 4035 §5.4).
-    std::vector<dns::record> denial_records(const dns::name& zone_apex) {
-        const dns::name key = zone_apex.lowercased();
-        if (auto it = denial_cache_.find(key); it != denial_cache_.end()) return it->second;
-        std::vector<dns::record> out;
-        for (std::size_t i = 0; i < sets_.size(); ++i) {
-            const auto& s = sets_[i];
-            if (s.type != dns::rr_type::nsec && s.type != dns::rr_type::nsec3) continue;
-            auto z = zone_of(s);
-            if (!z || !(*z == zone_apex)) continue;
-            auto r = judge(i);
-            if (!r.verdict.secure() || r.wildcard) continue;
-            for (const auto& rd : s.rdatas)
-                out.push_back(dns::record{s.owner, s.type, s.klass, s.ttl, rd});
+    // The NSEC and NSEC3 RRsets of a zone, parsed and ordered once after each add().
+    const zone_denial& denial_index(const dns::name& zone_apex) {
+        if (!denial_index_built_) {
+            denial_index_built_ = true;
+            for (auto i : denial_sets_) {
+                const rrset& s = sets_[i];
+                auto z = zone_of(s);
+                if (!z) continue;
+                auto& zd = denial_index_[z->lowercased()];
+                for (const auto& rd : s.rdatas) {
+                    if (s.type == dns::rr_type::nsec) {
+                        if (auto n = parse_nsec(s.owner, rd))
+                            zd.nsec.emplace_back(std::move(*n), i);
+                    } else if (auto n = parse_nsec3(s.owner, rd)) {
+                        zd.nsec3.emplace_back(std::move(*n), i);
+                    }
+                }
+            }
+            for (auto& [_, zd] : denial_index_) {
+                std::stable_sort(zd.nsec.begin(), zd.nsec.end(), [](const auto& a, const auto& b) {
+                    return canonical_compare(a.first.owner.view(), b.first.owner.view()) < 0;
+                });
+                choose_nsec3_parameters(zd);
+            }
         }
-        denial_cache_[key] = out;
+        static const zone_denial none;
+        auto it = denial_index_.find(zone_apex.lowercased());
+        return it == denial_index_.end() ? none : it->second;
+    }
+
+    // The NSEC3 chain a proof hashes with: the parameters of the first record (as added)
+    // with the one hash algorithm, flags 0 or 1 (RFC 5155 §8.2) and 20-octet hashes. A
+    // zone may hold several chains (RFC 5155 §7.3: the server chooses one for a response);
+    // a proof uses one, as a response would (§8.2 lets mixed parameters be bogus).
+    static void choose_nsec3_parameters(zone_denial& zd) {
+        for (std::size_t k = 0; k < zd.nsec3.size(); ++k) {
+            const auto& r = zd.nsec3[k].first;
+            if (r.algorithm == nsec3_sha1 && r.flags <= 1 &&
+                r.owner_hash.size() == nsec3_sha1_size && r.next_hash.size() == nsec3_sha1_size) {
+                zd.nsec3_parameters = k;
+                break;
+            }
+        }
+        if (!zd.nsec3_parameters) return;
+        const auto& chosen = zd.nsec3[*zd.nsec3_parameters].first;
+        for (const auto& e : zd.nsec3)
+            if (e.first.same_parameters(chosen) && e.first.flags <= 1 &&
+                e.first.owner_hash.size() == nsec3_sha1_size &&
+                e.first.next_hash.size() == nsec3_sha1_size)
+                zd.nsec3_sorted.push_back(e);
+        std::stable_sort(
+            zd.nsec3_sorted.begin(), zd.nsec3_sorted.end(), [](const auto& a, const auto& b) {
+                return detail::compare_hash(a.first.owner_hash, b.first.owner_hash) < 0;
+            });
+    }
+
+    // The NSEC records of a zone that can match or cover `n`: those whose owner is the last
+    // at or before `n` in canonical order (RFC 4034 §6.1). A well-formed chain has one.
+    static void nsec_candidates(const zone_denial& zd, dns::name_view n,
+                                std::vector<std::size_t>& out) {
+        auto after = std::upper_bound(zd.nsec.begin(), zd.nsec.end(), n,
+                                      [](dns::name_view x, const auto& e) {
+                                          return canonical_compare(x, e.first.owner.view()) < 0;
+                                      });
+        if (after == zd.nsec.begin()) return;
+        const dns::name& owner = std::prev(after)->first.owner;
+        for (std::size_t k = 0; after != zd.nsec.begin() && k < max_candidates_per_name; ++k) {
+            --after;
+            if (!(after->first.owner == owner)) break;
+            out.push_back(after->second);
+        }
+    }
+
+    // The NSEC3 records (of the chosen chain) that match `h` or cover it: equal owner hash,
+    // or the last owner hash before it, wrapping round to the chain's last record (RFC
+    // 5155 §1.3 "covers"). Returns whether some record matches.
+    static bool nsec3_candidates(const zone_denial& zd, const crypto::digest_value& h,
+                                 std::vector<std::size_t>& out, bool& covered) {
+        const auto& v = zd.nsec3_sorted;
+        covered = false;
+        if (v.empty()) return false;
+        auto first_not_less = std::lower_bound(
+            v.begin(), v.end(), h, [](const auto& e, const crypto::digest_value& x) {
+                return detail::compare_hash(e.first.owner_hash, x.bytes()) < 0;
+            });
+        bool matched = false;
+        for (auto it = first_not_less; it != v.end() && nsec3_matches(it->first, h.bytes()) &&
+                                       out.size() < max_candidates_per_name * 64;
+             ++it) {
+            out.push_back(it->second);
+            matched = true;
+        }
+        if (matched) return true;
+        const auto& before = first_not_less == v.begin() ? v.back() : *std::prev(first_not_less);
+        if (nsec3_covers(before.first, h.bytes())) {
+            out.push_back(before.second);
+            covered = true;
+        }
+        return false;
+    }
+
+    // The denial records of `zone_apex` that bear on a proof about `name`, verified, and the
+    // RRsets they come from. Only these are verified: a whole zone's chain is far longer
+    // than one proof may look at (denial_limits::max_denial_records), and verifying it all
+    // would spend the answer's work budget on records no proof needs.
+    // - NSEC: for `name`, each ancestor down from the apex and the wildcard below each,
+    //   the record at or before it in canonical order (it matches or covers the name);
+    // - NSEC3: the hashes a closest encloser proof computes (RFC 5155 §7.2.1, §8.3): the
+    //   apex down to the next closer name, and the wildcard at the closest encloser, with
+    //   the records that match or cover them. Hashing counts against the answer's budget
+    //   and joins the validator's cache, which the proof then uses; NSEC3 records whose
+    //   iterations exceed the limits are passed without hashing (one record of the chain
+    //   suffices for the RFC 9276 verdict, once its signature is checked).
+    // Records whose RRsets are not secure, or are wildcard expansions (RFC 4035 §5.4), are
+    // left out.
+    denial_selection denial_for(const dns::name& zone_apex, dns::name_view name) {
+        const zone_denial& zd = denial_index(zone_apex);
+        std::vector<std::size_t> candidates;
+        if (!zd.nsec.empty()) {
+            for (dns::name n = name; n.is_subdomain_of(zone_apex); n = n.parent()) {
+                nsec_candidates(zd, n, candidates);
+                if (auto w = n.prepend("*")) nsec_candidates(zd, *w, candidates);
+                if (n.is_root()) break;
+            }
+        }
+        if (!zd.nsec3.empty()) nsec3_selection(zd, zone_apex, name, candidates);
+        std::sort(candidates.begin(), candidates.end());
+        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+        denial_selection out;
+        for (auto i : candidates) {
+            const judgement& r = judge(i);
+            if (!r.verdict.secure() || r.wildcard) continue;
+            out.sets.push_back(i);
+            const rrset& s = sets_[i];
+            for (const auto& rd : s.rdatas)
+                out.records.push_back(dns::record{s.owner, s.type, s.klass, s.ttl, rd});
+        }
+        note_used(out.sets);
         return out;
     }
 
-    // The denial records of `zone_apex` a proof about `name` can use. A response holds a
-    // few; a whole zone file holds a chain longer than a proof may look at
-    // (denial_limits::max_denial_records), so larger sets are cut down to the NSEC records
-    // that match or cover `name`, its ancestors in the zone or their wildcards, or own an
-    // ancestor of `name`. (NSEC3 records are passed as they are: choosing among them
-    // would take hashing outside the proof's budget.)
-    std::vector<dns::record> denial_for(const dns::name& zone_apex, dns::name_view name) {
-        auto all = denial_records(zone_apex);
-        if (all.size() <= limits_.denial.max_denial_records) return all;
-        std::vector<dns::name> names;
-        for (dns::name n = name; n.is_subdomain_of(zone_apex); n = n.parent()) {
-            names.push_back(n);
-            if (auto w = n.prepend("*")) names.push_back(*w);
-            if (n.is_root()) break;
+    void nsec3_selection(const zone_denial& zd, const dns::name& zone_apex, dns::name_view name,
+                         std::vector<std::size_t>& out) {
+        if (!zd.nsec3_parameters) {
+            // Only records the proof ignores or cannot use (an unknown hash algorithm): one
+            // is enough for it to say so.
+            out.push_back(zd.nsec3.front().second);
+            return;
         }
-        std::vector<dns::record> out;
-        for (auto& r : all) {
-            if (r.type != dns::rr_type::nsec) {
-                out.push_back(std::move(r));
+        const nsec3_record& p = zd.nsec3[*zd.nsec3_parameters].first;
+        if (classify_nsec3_iterations(p.iterations, limits_.denial) !=
+            iterations_class::acceptable) {
+            out.push_back(zd.nsec3[*zd.nsec3_parameters].second);
+            return;
+        }
+        const std::size_t zl = zone_apex.label_count(), ql = name.label_count();
+        std::optional<std::size_t> last_match;
+        for (std::size_t k = zl; k <= ql; ++k) {
+            const dns::name_view sname = name.suffix(k);
+            auto h =
+                nsec3_hash_budgeted(*backend_, sname, p.salt, p.iterations, budget_, nsec3_cache_);
+            work_.nsec3_hashes = budget_.hashes;
+            if (!h) {
+                work_.cut_short = true;
+                return;
+            }
+            bool covered = false;
+            if (nsec3_candidates(zd, *h, out, covered)) {
+                last_match = k;
                 continue;
             }
-            auto x = parse_nsec(r);
-            if (!x) continue;
-            for (const auto& n : names)
-                if (nsec_matches(*x, n) || nsec_covers(*x, n, zone_apex) ||
-                    n.is_strict_subdomain_of(x->owner)) {
-                    out.push_back(std::move(r));
-                    break;
+            if (!covered) continue;
+            // The next closer name: the wildcard at the closest encloser completes the proof.
+            if (last_match && *last_match + 1 == k) {
+                if (auto w = dns::name(name.suffix(*last_match)).prepend("*")) {
+                    auto hw = nsec3_hash_budgeted(*backend_, *w, p.salt, p.iterations, budget_,
+                                                  nsec3_cache_);
+                    work_.nsec3_hashes = budget_.hashes;
+                    if (!hw) {
+                        work_.cut_short = true;
+                        return;
+                    }
+                    (void)nsec3_candidates(zd, *hw, out, covered);
                 }
+            }
+            return;
         }
-        return out;
     }
 
     void note_denial(const denial_result& d) {
-        work_.nsec3_hashes += d.nsec3_hashes;
+        // The run's budget counts every hash: the proofs' and those of record selection.
+        work_.nsec3_hashes = budget_.hashes;
         if (d.cut_short) work_.cut_short = true;
     }
 
-    rrset_result judge(std::size_t i) {
-        if (judged_[i]) return *judged_[i];
-        rrset_result r = judge_uncached(i);
-        judged_[i] = r;
+    rrset_result result_of(std::size_t i, const judgement& j) const {
+        rrset_result r;
+        r.rrset = sets_[i];
+        r.verdict = j.verdict;
+        r.zone = j.zone;
+        r.ttl = j.ttl;
+        r.wildcard = j.wildcard;
         return r;
     }
 
     // An RRset that answers the query. NS answered for its own name comes from the zone
     // whose apex it is, where it is signed (RFC 4035 §2.2): only a referral carries the
     // parent's unsigned copy, so here it is never judged as one.
-    rrset_result judge_answer(std::size_t i) {
+    judgement judge_answer(std::size_t i) {
         if (!is_unsigned_delegation_ns(sets_[i])) return judge(i);
         return judge_uncached(i, false);
     }
@@ -556,14 +772,28 @@ private:
         return z && s.owner == *z && apex_of(s.owner, true).has_value();
     }
 
+    // The verdict of RRset i, kept unless a budget cut it short. The reference stays valid
+    // until the next add(), set_time() or validation run.
+    const judgement& judge(std::size_t i) {
+        if (auto it = judged_.find(i); it != judged_.end()) {
+            note_used(it->second.denial);
+            return it->second;
+        }
+        judgement r;
+        const std::size_t mark = run_denial_.size();
+        const bool cut = cut_short_while([&] { r = judge_uncached(i); });
+        r.denial.assign(run_denial_.begin() + static_cast<std::ptrdiff_t>(mark), run_denial_.end());
+        if (cut) return uncached_.emplace_back(std::move(r));
+        return judged_.emplace(i, std::move(r)).first->second;
+    }
+
     // `referral_ns`: an unsigned NS RRset at a delegation may be the parent's copy. It is
     // taken as that only when none of the child's apex data (its DNSKEY or SOA RRset) is
     // present; with them, the records are the child zone's, and its NS must be signed.
     // Removing the RRSIGs of a child's apex NS then gives bogus, not insecure.
-    rrset_result judge_uncached(std::size_t i, bool referral_ns = true) {
+    judgement judge_uncached(std::size_t i, bool referral_ns = true) {
         const rrset& s = sets_[i];
-        rrset_result out;
-        out.rrset = s;
+        judgement out;
         auto z = zone_of(s);
         if (!z) {
             out.verdict = insecure_verdict(ede_code::other, "no trust anchor above the zone");
@@ -599,9 +829,9 @@ private:
             s.type != dns::rr_type::nsec3) {
             // RFC 4035 §5.3.4: a wildcard expansion needs the proof that the owner
             // (and every closer name) does not exist.
-            auto records = denial_for(*z, s.owner);
-            auto d = prove_wildcard_answer(*backend_, s.owner, v.labels, *z, records, budget_,
-                                           limits_.denial);
+            auto selected = denial_for(*z, s.owner);
+            auto d = prove_wildcard_answer(*backend_, s.owner, v.labels, *z, selected.records,
+                                           budget_, limits_.denial, &nsec3_cache_);
             note_denial(d);
             out.wildcard = true;
             if (!d.secure())
@@ -622,7 +852,7 @@ private:
         std::optional<dns::name> synthesized;
         for (dns::name a = current.parent();; a = a.parent()) {
             if (auto d = find_set(a, dns::rr_type::dname)) {
-                auto r = judge(*d);
+                const auto& r = judge(*d);
                 v = worst(v, r.verdict);
                 out.rrsets.push_back(*d);
                 if (!sets_[*d].rdatas.empty()) {
@@ -666,7 +896,7 @@ private:
                         v, bogus_verdict(ede_code::dnssec_bogus, "CNAME does not match the DNAME"));
                 return synthesized;
             }
-            auto r = judge(*c);
+            const auto& r = judge(*c);
             v = worst(v, r.verdict);
             if (!target) return std::nullopt;
             return target;
@@ -687,10 +917,10 @@ private:
                     proof::nothing};
         const zone_info& info = zone(*z);
         if (!info.status.secure()) return {info.status, info.proven};
-        auto records = denial_for(*z, name);
+        auto selected = denial_for(*z, name);
         auto run = [&](dns::rcode code) {
-            auto d =
-                prove_denial(*backend_, name, qtype, code, *z, records, budget_, limits_.denial);
+            auto d = prove_denial(*backend_, name, qtype, code, *z, selected.records, budget_,
+                                  limits_.denial, &nsec3_cache_);
             note_denial(d);
             return d;
         };
@@ -729,12 +959,22 @@ private:
     std::chrono::sys_seconds now_;
     validation_limits limits_;
     validation_limits run_limits_{};
-    std::vector<dns::record> records_;
-    std::vector<rrset> sets_;
-    std::vector<dns::name> apexes_;
-    std::vector<std::optional<rrset_result>> judged_;
+    // Records as added, grouped (each NSEC record an RRset of its own); sets_ views them.
+    static constexpr std::size_t max_candidates_per_name = 4;
+    std::size_t record_count_ = 0;
+    rrset_grouper grouper_{true};
+    std::span<const rrset> sets_;
+    std::unordered_multimap<std::size_t, std::size_t> by_owner_; // hash of lowercased owner
+    std::vector<std::size_t> denial_sets_;                       // NSEC and NSEC3
+    std::set<dns::name, dns::canonical_less> apexes_;            // lowercased
+    // What validation found; forgotten on add() and set_time().
+    std::unordered_map<std::size_t, judgement> judged_;
+    std::deque<judgement> uncached_; // verdicts cut short, alive for one run
     std::map<dns::name, zone_info, dns::canonical_less> zones_;
-    std::map<dns::name, std::vector<dns::record>, dns::canonical_less> denial_cache_;
+    std::map<dns::name, zone_denial, dns::canonical_less> denial_index_;
+    bool denial_index_built_ = false;
+    std::vector<std::size_t> run_denial_; // denial RRsets the current run's proofs used
+    nsec3_hash_cache nsec3_cache_;        // hashes are facts: kept across runs
     work_done work_{};
     nsec3_budget budget_{};
     verify_scratch scratch_;
