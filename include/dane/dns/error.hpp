@@ -42,6 +42,10 @@ enum class errc {
     unterminated_string, // a quoted string left open at the end of the line
     bad_directive,       // an unknown $ directive, or one with wrong arguments
     message_too_large,   // a message that would exceed 65535 octets
+    too_many_pointers,   // a name that follows more than max_pointer_hops pointers
+    decompression_work,  // names of a message that together cost more than its budget
+    bad_tsig,            // a TSIG record not last in the additional section, or twice
+    bad_tkey,            // a TKEY record outside the answer and additional sections
 };
 
 namespace detail {
@@ -77,7 +81,8 @@ public:
         case errc::trailing_data:
             return "trailing data after the last record";
         case errc::bad_opt:
-            return "misplaced or duplicate OPT record";
+            return "OPT must appear once, in the additional section, owned by the root (RFC 6891 "
+                   "§6.1.1)";
         case errc::bad_option:
             return "EDNS option runs past the OPT RDATA";
         case errc::unknown_type:
@@ -114,6 +119,14 @@ public:
             return "bad directive";
         case errc::message_too_large:
             return "message larger than 65535 octets";
+        case errc::too_many_pointers:
+            return "name follows more than 127 compression pointers";
+        case errc::decompression_work:
+            return "names of the message need too much decompression work";
+        case errc::bad_tsig:
+            return "TSIG must be the last record of the additional section (RFC 8945 §5.1)";
+        case errc::bad_tkey:
+            return "TKEY belongs in the answer or additional section (RFC 2930 §2)";
         }
         return "unknown DNS error";
     }

@@ -144,8 +144,10 @@ inline const std::uint8_t* octets(bytes_view b) noexcept {
 
 // Checks the field at `pos` (RDATA ends at `end`); returns where it ends. Names are read
 // from `message`, which is the RDATA itself when there is no message around it.
+// `work`, when given, grows by the steps taken to walk names (see message_view::parse).
 inline result<std::size_t, wire_error> field_end(field f, bytes_view message, std::size_t pos,
-                                                 std::size_t end, bool pointers) noexcept {
+                                                 std::size_t end, bool pointers,
+                                                 std::size_t* work = nullptr) noexcept {
     const std::uint8_t* p = octets(message);
     auto fixed = [&](std::size_t n) -> result<std::size_t, wire_error> {
         if (end - pos < n) return fail(wire_error(errc::rdata_length, pos));
@@ -153,7 +155,7 @@ inline result<std::size_t, wire_error> field_end(field f, bytes_view message, st
     };
     switch (f) {
     case field::name: {
-        auto next = skip_wire_name(message.first(end), pos, pointers);
+        auto next = skip_wire_name(message.first(end), pos, pointers, work);
         if (!next) {
             auto e = next.error();
             if (e == errc::truncated) e.code = make_error_code(errc::rdata_length);
@@ -218,13 +220,14 @@ inline result<std::size_t, wire_error> field_end(field f, bytes_view message, st
 // `on_field(field, begin, end)` for each.
 template <class OnField>
 result<void, wire_error> walk_rdata(const schema& s, bytes_view message, std::size_t offset,
-                                    std::size_t length, bool pointers, OnField&& on_field) {
+                                    std::size_t length, bool pointers, OnField&& on_field,
+                                    std::size_t* work = nullptr) {
     if (offset > message.size() || message.size() - offset < length)
         return fail(wire_error(errc::truncated, offset));
     const std::size_t end = offset + length;
     std::size_t pos = offset;
     for (std::size_t i = 0; i < s.count; ++i) {
-        auto next = field_end(s.fields[i], message, pos, end, pointers && s.compressible);
+        auto next = field_end(s.fields[i], message, pos, end, pointers && s.compressible, work);
         if (!next) return fail(next.error());
         if (!on_field(s.fields[i], pos, *next)) return fail(wire_error(errc::bad_rdata, pos));
         pos = *next;
@@ -242,15 +245,17 @@ struct accept_fields {
 // Checks RDATA at [offset, offset+length) of `message` against its type's wire format.
 // Names may be compressed only in the types RFC 3597 §4 allows (those of RFC 1035, and
 // RP, AFSDB, RT, PX, NAPTR, SRV). Errors carry the absolute offset in the message.
+// `work`, when given, grows by the steps taken to walk the names.
 inline result<void, wire_error> check_rdata(rr_type type, bytes_view message, std::size_t offset,
-                                            std::size_t length) noexcept {
+                                            std::size_t length,
+                                            std::size_t* work = nullptr) noexcept {
     const detail::schema* s = detail::schema_for(type);
     if (!s) {
         if (offset > message.size() || message.size() - offset < length)
             return fail(wire_error(errc::truncated, offset));
         return {};
     }
-    return detail::walk_rdata(*s, message, offset, length, true, detail::accept_fields{});
+    return detail::walk_rdata(*s, message, offset, length, true, detail::accept_fields{}, work);
 }
 
 // Checks uncompressed RDATA on its own (a record from a zone file or a cache).
