@@ -406,7 +406,7 @@ private:
         auto rdata = rdata_from_text(r.type, fields_, origin());
         if (!rdata)
             return fail(
-                zone_error{rdata.error(), t[i].line,
+                zone_error{rdata.error().code, t[i].line,
                            "bad RDATA for " + to_string(r.type) + ": " + rdata.error().message()});
         r.rdata = std::move(*rdata);
         return r;
