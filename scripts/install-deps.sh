@@ -16,6 +16,8 @@ packages=(
   libldns-dev libknot-dev libssl-dev
   # real servers and tools for integration tests and fixtures
   knot knot-dnsutils ldnsutils unbound openssl python3
+  # BIND's named-checkzone and dig, for the DNS presentation fixtures
+  bind9-utils bind9-dnsutils
   # a Debian 13 chroot for the Botan 3 build
   mmdebstrap
 )

@@ -44,8 +44,9 @@ enum class errc {
     message_too_large,   // a message that would exceed 65535 octets
     too_many_pointers,   // a name that follows more than max_pointer_hops pointers
     decompression_work,  // names of a message that together cost more than its budget
-    bad_tsig,            // a TSIG record not last in the additional section, or twice
-    bad_tkey,            // a TKEY record outside the answer and additional sections
+    bad_tsig,            // a TSIG record anywhere but last in the additional section
+    bad_tsig_rdata,      // TSIG RDATA that does not fit RFC 8945 §4.2
+    bad_tkey_rdata,      // TKEY RDATA that does not fit RFC 2930 §2
 };
 
 namespace detail {
@@ -125,8 +126,10 @@ public:
             return "names of the message need too much decompression work";
         case errc::bad_tsig:
             return "TSIG must be the last record of the additional section (RFC 8945 §5.1)";
-        case errc::bad_tkey:
-            return "TKEY belongs in the answer or additional section (RFC 2930 §2)";
+        case errc::bad_tsig_rdata:
+            return "TSIG RDATA does not fit its format (RFC 8945 §4.2)";
+        case errc::bad_tkey_rdata:
+            return "TKEY RDATA does not fit its format (RFC 2930 §2)";
         }
         return "unknown DNS error";
     }

@@ -2,7 +2,8 @@
 //
 // message_view::parse validates the whole message once: every name (compression pointers
 // included, RFC 1035 §4.1.4), every RDATA against its type's wire format, the section
-// counts, the OPT record's place and layout, and that nothing follows the last record.
+// counts, the places of OPT and TSIG and their layout, and that nothing follows the last
+// record.
 // It allocates nothing. Iterating a section afterwards only re-walks what was checked.
 // The views borrow the buffer: it must outlive them, and nothing long-lived should keep
 // a view; to_record() and compressed_name_view::to_name() make owning copies.
@@ -387,8 +388,19 @@ public:
                     if (!e) return fail(e.error());
                     m.opt_ = owner;
                 } else {
+                    // RFC 8945 §5.1: a TSIG signs everything before it, so it is the last
+                    // record of the message (and so there is at most one).
+                    if (type == rr_type::tsig && (s != 3 || i + 1 != m.counts_[3]))
+                        return fail(wire_error(errc::bad_tsig, owner));
                     auto ok = check_rdata(type, wire, rdata, rdlen, &work);
-                    if (!ok) return fail(ok.error());
+                    if (!ok) {
+                        // The meta-records' own formats: say which rule broke.
+                        if (type == rr_type::tsig)
+                            return fail(wire_error(errc::bad_tsig_rdata, ok.error().offset));
+                        if (type == rr_type::tkey)
+                            return fail(wire_error(errc::bad_tkey_rdata, ok.error().offset));
+                        return fail(ok.error());
+                    }
                     if (work > work_limit) return fail(wire_error(errc::decompression_work, rdata));
                 }
                 pos = rdata + rdlen;
