@@ -76,7 +76,10 @@ TEST_CASE("quoted and free-text RDATA prints as named-checkzone -D prints it") {
     const auto printed = by_owner_and_type(ours);
     REQUIRE(reference.size() == records->size());
     CHECK(printed.size() == reference.size());
-    for (const auto& [key, text] : reference) {
+    for (const auto& entry : reference) {
+        // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+        const std::string& key = entry.first;
+        const std::string& text = entry.second;
         CAPTURE(key);
         REQUIRE(printed.count(key) == 1);
         CHECK(printed.at(key) == text);
