@@ -5,6 +5,12 @@
 // Usage: bench_parse [CORPUS]   (default: benchmarks/corpus/answers.bin, made by
 // scripts/make-corpus.sh: messages each preceded by a 2-octet big-endian length)
 //
+// A second part times messages built to make decompression slow against a plain answer
+// of the same size (about 64 KiB): the most expensive message the limits of
+// dns/message.hpp still accept, and the kind they now refuse (a chain of thousands of
+// pointers that thousands of owners point at), each parsed alone and parsed with every
+// owner decompressed (to_name), as a consumer would.
+//
 // Runs of the three parsers are interleaved so that load from other processes falls on
 // all of them alike; each figure is the median over the runs. libknot gets a bump arena
 // reset per message, as knotd parses with a mempool, so its number is its best case, not
@@ -14,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -116,6 +123,72 @@ std::size_t pass_knot(const corpus& c, std::size_t& sink, arena& a) {
     return ok;
 }
 
+// Messages for the decompression part. All are answers of about `size` octets.
+struct message_writer {
+    std::vector<std::uint8_t> b;
+    void u8(unsigned v) { b.push_back(static_cast<std::uint8_t>(v)); }
+    void u16(unsigned v) {
+        u8(v >> 8);
+        u8(v & 0xff);
+    }
+    void u32(std::uint32_t v) {
+        u16(v >> 16);
+        u16(v & 0xffff);
+    }
+    void pointer(std::size_t to) { u16(0xc000 | static_cast<unsigned>(to)); }
+    void header(unsigned an) { u16(0x1234), u16(0x8180), u16(0), u16(an), u16(0), u16(0); }
+    // Fixed fields of a record of type 65280 (unassigned: opaque RDATA) with `rdlen`.
+    void opaque(unsigned rdlen) { u16(65280), u16(1), u32(300), u16(rdlen); }
+    void set_u16(std::size_t at, unsigned v) {
+        b[at] = static_cast<std::uint8_t>(v >> 8);
+        b[at + 1] = static_cast<std::uint8_t>(v);
+    }
+};
+
+// A plain answer: "www.example.com." A, then A records whose owners point at it.
+std::vector<std::uint8_t> plain_message(std::size_t size) {
+    message_writer w;
+    w.header(0);
+    const std::size_t first = w.b.size();
+    for (const char* l : {"www", "example", "com"}) {
+        w.u8(static_cast<unsigned>(std::strlen(l)));
+        for (const char* c = l; *c; ++c)
+            w.u8(static_cast<unsigned char>(*c));
+    }
+    w.u8(0), w.u16(1), w.u16(1), w.u32(300), w.u16(4), w.u32(0xc0000201);
+    unsigned count = 1;
+    while (w.b.size() + 16 <= size) {
+        w.pointer(first), w.u16(1), w.u16(1), w.u32(300), w.u16(4), w.u32(0xc0000201 + count);
+        ++count;
+    }
+    w.set_u16(6, count);
+    return w.b;
+}
+
+// One opaque record holds "a." and a chain of `hops` pointers, each to the one before,
+// padded with zeros to make the message `size` octets once `owners` records whose owners
+// point at the chain's end follow.
+std::vector<std::uint8_t> chain_message(std::size_t size, unsigned hops, unsigned owners) {
+    message_writer w;
+    w.header(1 + owners);
+    w.u8(0);
+    const std::size_t rdlen_at = w.b.size() + 8;
+    w.opaque(0);
+    const std::size_t chain = w.b.size();
+    w.u8(1), w.u8('a'), w.u8(0);
+    w.pointer(chain);
+    for (unsigned i = 1; i < hops; ++i)
+        w.pointer(chain + 3 + 2 * (i - 1));
+    const std::size_t last = chain + 3 + 2 * (hops - 1);
+    const std::size_t tail = 12 * std::size_t{owners};
+    while (w.b.size() + tail < size)
+        w.u8(0);
+    w.set_u16(rdlen_at, static_cast<unsigned>(w.b.size() - chain));
+    for (unsigned i = 0; i < owners; ++i)
+        w.pointer(last), w.opaque(0);
+    return w.b;
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
@@ -169,5 +242,65 @@ int main(int argc, char** argv) {
     std::printf("libknot (knot_pkt_parse):      %12.0f messages/s\n", k);
     std::printf("checksum %zu\n", sink); // keeps the work from being optimised away
     std::printf("ratio dane/ldns=%.1f dane/libknot=%.1f\n", d / l, d / k);
+
+    // Decompression: each case as a one-message corpus.
+    const std::size_t size = 65000;
+    // The most work the budget admits: owners at the hop limit (1 + 126 pointers and one
+    // label, 128 steps each), as many as dane::dns::max_decompression_work allows.
+    const unsigned worst_owners = static_cast<unsigned>((dane::dns::max_decompression_work(size)) /
+                                                        (2 + dane::dns::max_pointer_hops));
+    struct bench_case {
+        const char* what;
+        std::vector<std::uint8_t> wire;
+    } cases[] = {
+        {"plain answer (A records at one name)", plain_message(size)},
+        {"worst accepted (126-pointer chain)", chain_message(size, 126, worst_owners)},
+        {"refused (8000-pointer chain)", chain_message(size, 8000, 3000)},
+    };
+    auto decompress_all = [&](const corpus& one, std::size_t& s) {
+        for (auto m : one.messages) {
+            auto r = dane::dns::message_view::parse(
+                dane::as_bytes(std::span<const std::uint8_t>(one.data.data() + m.offset, m.size)));
+            if (!r) continue;
+            for (auto rec : r->answer())
+                s += rec.owner().to_name().size();
+        }
+        return one.messages.size();
+    };
+    std::printf("\ndecompression, %zu-octet messages, messages/s (median of %d runs):\n", size,
+                runs);
+    std::printf("%-40s %8s %12s %12s %12s %12s\n", "message", "dane", "dane parse", "+to_name",
+                "ldns", "libknot");
+    for (auto& bc : cases) {
+        corpus one;
+        one.data = bc.wire;
+        one.messages.push_back({0, bc.wire.size()});
+        const std::size_t n1 = 1;
+        auto parsed = dane::dns::message_view::parse(
+            dane::as_bytes(std::span<const std::uint8_t>(one.data.data(), one.data.size())));
+        auto run1 = [&](auto&& pass) {
+            std::size_t passes = 0;
+            auto t0 = clock::now();
+            auto t1 = t0;
+            do {
+                pass();
+                ++passes;
+                t1 = clock::now();
+            } while (t1 - t0 < std::chrono::milliseconds(100));
+            return static_cast<double>(passes * n1) /
+                   std::chrono::duration<double>(t1 - t0).count();
+        };
+        std::vector<double> p_r, t_r, l_r, k_r;
+        for (int i = 0; i < runs; ++i) {
+            p_r.push_back(run1([&] { pass_dane(one, sink); }));
+            t_r.push_back(run1([&] { decompress_all(one, sink); }));
+            l_r.push_back(run1([&] { pass_ldns(one, sink); }));
+            k_r.push_back(run1([&] { pass_knot(one, sink, a); }));
+        }
+        std::printf("%-40s %8s %12.0f %12.0f %12.0f %12.0f\n", bc.what,
+                    parsed ? "accepts" : "refuses", median(p_r), median(t_r), median(l_r),
+                    median(k_r));
+    }
+    std::printf("checksum %zu\n", sink);
     return 0;
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "dane/core/codec.hpp"
@@ -147,4 +148,31 @@ TEST_CASE("an extended RCODE needs EDNS and travels in the OPT TTL") {
     auto m = message_view::parse(wire).value();
     CHECK(m.rcode() == rcode::badcookie);
     CHECK(m.edns()->extended_rcode() == 1);
+}
+
+TEST_CASE("an option range is made only by the checking parser") {
+    // No public constructor takes raw RDATA: a range over unchecked bytes cannot exist.
+    static_assert(!std::is_constructible_v<edns_option_range, bytes_view, std::size_t>);
+    static_assert(!std::is_constructible_v<edns_option_range, bytes_view>);
+    // An option that announces 65535 octets of data in 4 octets of RDATA.
+    auto rd = bytes({0, 15, 0xff, 0xff});
+    auto e = edns_view::parse(1232, 0, rd, 30);
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error() == errc::bad_option);
+    CHECK(e.error().offset == 30);
+    // The same RDATA inside a message: the message is refused, so no view reaches it.
+    byte_buffer m = bytes({0x12, 0x34, 0x81, 0x00, 0,    0, 0, 0, 0, 0, 0, 1, // header, ARCOUNT 1
+                           0,    0,    41,   0x04, 0xd0, 0, 0, 0, 0, 0, 4});  // OPT, RDLENGTH 4
+    m.insert(m.end(), rd.begin(), rd.end());
+    auto parsed = message_view::parse(m);
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error() == errc::bad_option);
+    // Other lengths that run past the end, and a header cut short.
+    for (auto bad : {bytes({0, 15, 0, 1}), bytes({0, 15, 0}), bytes({0, 12, 0, 0, 0, 15, 0, 9}),
+                     bytes({0, 12, 0, 0, 0, 10, 0xff, 0xfe, 1, 2})})
+        CHECK(edns_view::parse(0, 0, bad).error() == errc::bad_option);
+    // A default range is empty and iterating it reads nothing.
+    edns_option_range none;
+    CHECK(none.empty());
+    CHECK(none.begin() == none.end());
 }

@@ -448,3 +448,72 @@ TEST_CASE("default-constructed views are a safe empty state, never a null derefe
     CHECK(q.qname().to_string() == ".");
     CHECK(q.qtype() == rr_type{0});
 }
+
+namespace {
+// A response whose one answer record, of an unassigned type (opaque RDATA, never walked),
+// holds the name "a." and then `hops` compression pointers, each pointing at the one
+// before; then `owners` records (unassigned type, empty RDATA) whose owners point at the
+// last pointer of the chain. Every such owner expands to "a." after `hops` + 1 pointers.
+octets pointer_chain_message(unsigned hops, unsigned owners) {
+    auto m = header(0x8000, 0, 1 + owners, 0, 0);
+    const unsigned rdata_at = 12 + 1 + 10; // root owner, fixed fields
+    m({0}).u16(65280).u16(1).u32(0).u16(3 + 2 * hops);
+    m.label("a")({0});
+    for (unsigned i = 0; i < hops; ++i) {
+        const unsigned target = i == 0 ? rdata_at : rdata_at + 3 + 2 * (i - 1);
+        m({0xc0 | int(target >> 8), int(target & 0xff)});
+    }
+    const unsigned last = rdata_at + 3 + 2 * (hops - 1);
+    for (unsigned i = 0; i < owners; ++i)
+        m({0xc0 | int(last >> 8), int(last & 0xff)}).u16(65280).u16(1).u32(0).u16(0);
+    return m;
+}
+} // namespace
+
+TEST_CASE("a name follows at most 127 compression pointers") {
+    // The owners' own pointer is one hop, the chain `hops` more.
+    auto ok = pointer_chain_message(126, 1);
+    auto parsed = message_view::parse(ok.b);
+    REQUIRE(parsed.has_value());
+    std::vector<record_view> records(parsed->answer().begin(), parsed->answer().end());
+    REQUIRE(records.size() == 2);
+    CHECK(records[1].owner().to_name() == n("a."));
+    CHECK(read_wire_name(ok.b, records[1].offset()).has_value());
+
+    auto over = pointer_chain_message(127, 1);
+    auto e = parse_error(over.b);
+    CHECK(e == errc::too_many_pointers);
+    CHECK(e.message().find("127 compression pointers") != std::string::npos);
+    // Every reader of names applies the same limit.
+    const std::size_t owner = over.b.size() - 12;
+    CHECK(skip_wire_name(over.b, owner).error() == errc::too_many_pointers);
+    CHECK(read_wire_name(over.b, owner).error() == errc::too_many_pointers);
+    CHECK(compressed_name_view::at(over.b, owner).error() == errc::too_many_pointers);
+    dns::detail::checked_names known;
+    const auto* p = reinterpret_cast<const std::uint8_t*>(over.b.data());
+    CHECK(dns::detail::check_name_fast(p, over.b.size(), owner, known) == 0);
+}
+
+TEST_CASE("a message whose names need too much decompression work is refused") {
+    // 100-hop chains cost 101 steps per owner (plus its label); 12 octets of message buy 48.
+    auto few = pointer_chain_message(100, 20);
+    REQUIRE(message_view::parse(few.b).has_value());
+    auto many = pointer_chain_message(100, 1000);
+    REQUIRE(many.b.size() < max_message_size);
+    auto e = parse_error(many.b);
+    CHECK(e == errc::decompression_work);
+    CHECK(e.offset > 12);
+    CHECK(e.message().find("decompression work") != std::string::npos);
+    // The owners are all the same remembered name: parse takes one step per owner, but
+    // the budget is charged the full walk (102 steps), which every later to_name() pays.
+    // With N owners the message has 226 + 12 N octets, a budget of 5000 + 48 N steps:
+    // 92 owners fit, 93 do not.
+    auto edge = pointer_chain_message(100, 92);
+    CHECK(max_decompression_work(edge.b.size()) == 5000 + 48 * 92);
+    CHECK(message_view::parse(edge.b).has_value());
+    CHECK(parse_error(pointer_chain_message(100, 93).b) == errc::decompression_work);
+    // Chains of ordinary depth pass however many owners there are.
+    auto shallow = pointer_chain_message(2, 3000);
+    REQUIRE(shallow.b.size() < max_message_size);
+    CHECK(message_view::parse(shallow.b).has_value());
+}

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -297,4 +298,34 @@ TEST_CASE("raw parts: RDATA is written as given, so tests can build bad messages
     auto m = message_view::parse(wire2).value();
     CHECK(m.answer().begin()->klass() == rr_class::ch);
     CHECK(m.answer().begin()->ttl() == 0);
+}
+
+TEST_CASE("a TSIG stays the last record: the OPT goes before it, nothing after it") {
+    const auto tsig_rdata = from_hex("0b686d61632d73686132353600"
+                                     "00006553f100012c0000123400000000")
+                                .value();
+    const record tsig{name::parse("key.").value(), rr_type::tsig, rr_class::any, 0, tsig_rdata};
+    const record a{name::parse("www.example.").value(), rr_type::a, rr_class::in, 300,
+                   from_hex("c0000201").value()};
+    message_builder b;
+    REQUIRE(b.add(section::additional, a).has_value());
+    REQUIRE(b.add(section::additional, tsig).has_value());
+    dns::edns e;
+    e.dnssec_ok = true;
+    b.set_edns(e);
+    // Nothing may follow the TSIG, and a TSIG belongs only in the additional section.
+    CHECK(b.add(section::additional, a).error() == errc::bad_tsig);
+    message_builder other;
+    CHECK(other.add(section::answer, tsig).error() == errc::bad_tsig);
+
+    auto wire = b.build();
+    REQUIRE(wire.has_value());
+    auto m = message_view::parse(*wire);
+    REQUIRE_MESSAGE(m.has_value(), m.error().message());
+    std::vector<rr_type> types;
+    for (auto r : m->additional())
+        types.push_back(r.type());
+    CHECK(types == std::vector<rr_type>{rr_type::a, rr_type::opt, rr_type::tsig});
+    CHECK(m->edns()->dnssec_ok());
+    CHECK((*std::next(m->additional().begin(), 2)).to_record().value() == tsig);
 }

@@ -46,7 +46,7 @@ struct tokens {
 
 const name origin = name::parse("example.").value();
 
-result<byte_buffer> from_text(rr_type t, std::string_view text) {
+result<byte_buffer, rdata_text_error> from_text(rr_type t, std::string_view text) {
     tokens tk(text);
     return rdata_from_text(t, tk.list, &origin);
 }
@@ -216,4 +216,139 @@ TEST_CASE("TTLs accept units") {
     CHECK(parse_ttl("h").error() == errc::bad_number);
     CHECK(parse_ttl("1x").error() == errc::bad_number);
     CHECK(parse_ttl("").error() == errc::bad_number);
+}
+
+TEST_CASE("CAA: RFC 8659 presentation, tags and values") {
+    // RFC 8659 §4.1.1's form, quoted or not, and the examples of §4.2 to §4.4.
+    round_trip(rr_type::caa, "0 issue \"letsencrypt.org\"");
+    round_trip(rr_type::caa, "0 issue letsencrypt.org", "0 issue \"letsencrypt.org\"");
+    round_trip(rr_type::caa, "0 issue \"ca1.example.net; account=230123\"");
+    round_trip(rr_type::caa, "0 issue \";\""); // no CA may issue
+    round_trip(rr_type::caa, "0 issuewild \"ca2.example.org\"");
+    round_trip(rr_type::caa, "0 iodef \"mailto:security@example.com\"");
+    round_trip(rr_type::caa, "0 iodef \"https://iodef.example.com/\"");
+    round_trip(rr_type::caa, "128 tbs \"Unknown\""); // critical flag, unknown tag
+    round_trip(rr_type::caa, "0 issue \"\"");        // empty value
+    round_trip(rr_type::caa, "0 TAG15abcdefghij \"x\\\"y\\\\z\\010\"",
+               "0 TAG15abcdefghij \"x\\\"y\\\\z\\010\"");
+    // The wire form: flags, tag length, tag, value to the end.
+    auto w = from_text(rr_type::caa, "0 issue \"letsencrypt.org\"");
+    REQUIRE(w.has_value());
+    CHECK(*w == hex("00056973737565" + std::string("6c657473656e63727970742e6f7267")));
+    CHECK(to_text(rr_type::caa, hex("800374627300")) == "128 tbs \"\\000\"");
+    // A value longer than a <character-string> is one field too.
+    const std::string long_value(300, 'v');
+    round_trip(rr_type::caa, "0 issue \"" + long_value + "\"");
+
+    // Tags: 1 to 15 letters and digits, in text and on the wire.
+    CHECK(from_text(rr_type::caa, "0 \"\" x").error() == errc::bad_syntax);
+    CHECK(from_text(rr_type::caa, "0 abcdefghijklmnop x").error() == errc::bad_syntax);
+    CHECK(from_text(rr_type::caa, "0 is-sue x").error() == errc::bad_syntax);
+    CHECK(from_text(rr_type::caa, "0 issue").error() == errc::missing_field);
+    CHECK(from_text(rr_type::caa, "0 issue a b").error() == errc::extra_field);
+    CHECK(from_text(rr_type::caa, "256 issue x").error() == errc::bad_number);
+    CHECK(check_rdata(rr_type::caa, hex("0000")).error() == errc::bad_rdata);   // empty tag
+    CHECK(check_rdata(rr_type::caa, hex("00012d")).error() == errc::bad_rdata); // "-"
+    CHECK(check_rdata(rr_type::caa, hex("0010" + std::string(32, '6'))).error() == errc::bad_rdata);
+    CHECK(check_rdata(rr_type::caa, hex("000569737375")).error() == errc::rdata_length);
+    CHECK(check_rdata(rr_type::caa, hex("00")).error() == errc::rdata_length);
+    CHECK(check_rdata(rr_type::caa, hex("000569737375650a")).has_value());
+}
+
+TEST_CASE("URI: RFC 7553 target as one quoted string, never empty") {
+    round_trip(rr_type::uri, "10 1 \"ftp://ftp1.example.com/public\"");
+    round_trip(rr_type::uri, "10 1 https://example.com/", "10 1 \"https://example.com/\"");
+    CHECK(from_text(rr_type::uri, "10 1 \"\"").error() == errc::bad_syntax);
+    CHECK(check_rdata(rr_type::uri, hex("000a0001")).error() == errc::rdata_length);
+}
+
+TEST_CASE("TSIG and TKEY RDATA: their own formats, printed as dig prints them") {
+    // RFC 8945 §4.2: algorithm, time signed (48 bits), fudge, MAC size + MAC, original
+    // ID, error, other len + other data.
+    const auto tsig = hex("0b686d61632d73686132353600" // hmac-sha256.
+                          "00006553f100"
+                          "012c" // 1700000000, 300
+                          "0004"
+                          "01020304" // MAC
+                          "1234"
+                          "0012"
+                          "0000"); // ID, BADTIME, no other
+    REQUIRE(check_rdata(rr_type::tsig, tsig).has_value());
+    CHECK(to_text(rr_type::tsig, tsig) == "hmac-sha256. 1700000000 300 4 AQIDBA== 4660 BADTIME 0");
+    round_trip(rr_type::tsig, "hmac-sha256. 1700000000 300 4 AQIDBA== 4660 BADTIME 0");
+    round_trip(rr_type::tsig, "hmac-sha1. 281474976710655 0 0 0 NOERROR 6 AAAAAAAA");
+    CHECK(from_text(rr_type::tsig, "hmac-sha1. 281474976710656 0 0 0 NOERROR 0").error() ==
+          errc::bad_number);
+    // Cut short, lengths that run past the end, a compressed algorithm name.
+    CHECK_FALSE(check_rdata(rr_type::tsig, bytes_view(tsig).first(tsig.size() - 1)).has_value());
+    auto long_mac = tsig;
+    long_mac[22] = std::byte{0x40};
+    CHECK(check_rdata(rr_type::tsig, long_mac).error() == errc::rdata_length);
+    CHECK(check_rdata(rr_type::tsig, hex("c00c")).error() == errc::pointer_not_allowed);
+
+    // RFC 2930 §2: algorithm, inception, expiration, mode, error, key size + key data,
+    // other size + other data.
+    round_trip(rr_type::tkey, "gss-tsig. 20240101000000 20240102000000 3 NOERROR 2 AQI= 0");
+    round_trip(rr_type::tkey, "gss-tsig. 20240101000000 20240102000000 3 BADKEY 0 0");
+    CHECK(from_text(rr_type::tkey, "gss-tsig. 20240101000000 20240102000000 3 NOERROR 3 AQI= 0")
+              .error() == errc::rdata_length);
+    // A's RDATA is not a TKEY.
+    CHECK_FALSE(check_rdata(rr_type::tkey, hex("c0000201")).has_value());
+}
+
+TEST_CASE("presentation errors name the field and quote the token") {
+    struct {
+        rr_type type;
+        const char* text;
+        errc code;
+        const char* message;
+    } cases[] = {
+        {rr_type::mx, "ten mail.example.", errc::bad_number, "preference \"ten\" is not a number"},
+        {rr_type::mx, "65536 mail.example.", errc::bad_number,
+         "preference \"65536\" is above 65535"},
+        {rr_type::mx, "10", errc::missing_field, "missing exchange"},
+        {rr_type::mx, "10 a..b.", errc::empty_label,
+         "exchange \"a..b.\" is not a valid name: empty label"},
+        {rr_type::tlsa, "3 1 1 zz11", errc::bad_encoding,
+         "certificate association data \"zz11\" is not hex"},
+        {rr_type::tlsa, "3 x 1 00", errc::bad_number, "selector \"x\" is not a number"},
+        {rr_type::dnskey, "257 3 13 !!!!", errc::bad_encoding, "public key \"!!!!\" is not base64"},
+        {rr_type::dnskey, "257 3 NOPE AAAA", errc::bad_number,
+         "algorithm \"NOPE\" is neither a number nor an algorithm mnemonic"},
+        {rr_type::a, "192.0.2", errc::bad_address, "address \"192.0.2\" is not an IPv4 address"},
+        {rr_type::aaaa, "2001:db8::g", errc::bad_address,
+         "address \"2001:db8::g\" is not an IPv6 address"},
+        {rr_type::a, "192.0.2.1 x", errc::extra_field, "extra field \"x\""},
+        {rr_type::soa, "ns. host. 1 1x 2 3 4", errc::bad_number,
+         "refresh \"1x\" is neither seconds nor a duration like 1h30m"},
+        {rr_type::rrsig, "A 8 2 300 2024130101000000 20240101000000 1 x. AA==", errc::bad_time,
+         "signature expiration \"2024130101000000\" is neither YYYYMMDDHHmmSS nor a number"},
+        {rr_type::rrsig, "BOGUS 8 2 300 1 1 1 x. AA==", errc::unknown_type,
+         "type covered \"BOGUS\" is not a record type"},
+        {rr_type::nsec, "a.example. A BOGUS", errc::unknown_type,
+         "type bitmap \"BOGUS\" is not a record type"},
+        {rr_type::nsec3, "1 0 0 xyz 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR", errc::bad_encoding,
+         "salt \"xyz\" is neither hex nor \"-\""},
+        {rr_type::nsec3, "1 0 0 - 0", errc::bad_encoding,
+         "next hashed owner name \"0\" is not base32hex"},
+        {rr_type::hinfo, "\"PC\" \"a\\300\"", errc::bad_escape,
+         "OS \"a\\\\300\" has a bad escape (\\X or \\DDD, DDD at most 255)"},
+        {rr_type::caa, "0 is_sue x", errc::bad_syntax,
+         "tag \"is_sue\" is not 1 to 15 ASCII letters and digits"},
+        {rr_type::srv, "0 5 port mx.example.", errc::bad_number, "port \"port\" is not a number"},
+        {static_cast<rr_type>(65280), "text", errc::bad_syntax,
+         "TYPE65280 has no known fields: use the RFC 3597 form \\# LENGTH HEX"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        auto r = from_text(c.type, c.text);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error() == c.code);
+        CHECK(r.error().message() == c.message);
+    }
+    // A long token is cut to 40 characters.
+    auto r = from_text(rr_type::tlsa, "3 1 1 " + std::string(60, 'z'));
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message() ==
+          "certificate association data \"" + std::string(40, 'z') + "...\" is not hex");
 }

@@ -90,7 +90,7 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write('; comment\nwww.example. A 192.0.2.999\n')
     rc, out, err = run('verify', '--trust-anchor', ta, bad)
     check('bad record file', (rc, out, err),
-          (2, '', f'dane: verify: {bad}: line 2: bad RDATA for A: bad address\n'))
+          (2, '', f'dane: verify: {bad}: line 2: bad RDATA for A: address "192.0.2.999" is not an IPv4 address\n'))
     rc, out, err = run('verify', '--trust-anchor', bad, d('rfc9102-a1.zone'))
     check('bad anchor file', (rc, 'line 2' in err), (2, True))
     rc, out, err = run('verify', d('rfc9102-a1.zone'))

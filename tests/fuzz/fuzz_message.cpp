@@ -57,7 +57,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(questions == m.count(section::question));
 
-    std::size_t opts = 0;
+    // Every name walked in full (as to_name would) costs no more than the budget parse
+    // enforced, though parse took shortcuts through remembered names.
+    std::size_t work = 0;
+    for (auto q : m.question())
+        (void)skip_wire_name(wire, q.offset(), true, &work);
+    for (auto s : {section::answer, section::authority, section::additional})
+        for (auto r : m.records(s)) {
+            (void)skip_wire_name(wire, r.offset(), true, &work);
+            if (r.type() != rr_type::opt)
+                FUZZ_CHECK(check_rdata(r.type(), wire, r.rdata_offset(), r.rdata_length(), &work)
+                               .has_value());
+        }
+    FUZZ_CHECK(work <= max_decompression_work(size));
+
+    std::size_t opts = 0, tsigs = 0;
     std::size_t last_end = m.question().empty() ? header_size : 0;
     for (auto s : {section::answer, section::authority, section::additional}) {
         std::size_t count = 0;
@@ -68,6 +82,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             last_end = r.end();
             auto rec = r.to_record();
             FUZZ_CHECK(rec.has_value());
+            if (r.type() == rr_type::tsig) {
+                // RFC 8945 §5.1: only as the very last record.
+                ++tsigs;
+                FUZZ_CHECK(s == section::additional && r.end() == size);
+            }
             if (r.type() == rr_type::opt) {
                 ++opts;
                 FUZZ_CHECK(s == section::additional);
@@ -79,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         FUZZ_CHECK(count == m.count(s));
     }
-    FUZZ_CHECK(opts <= 1);
+    FUZZ_CHECK(opts <= 1 && tsigs <= 1);
     FUZZ_CHECK(m.has_edns() == (opts == 1));
     if (auto e = m.edns()) {
         for (auto o : e->options())

@@ -173,7 +173,9 @@ struct edns_option_view {
     bool is(edns_option_code c) const noexcept { return code == static_cast<std::uint16_t>(c); }
 };
 
-// Iterates the options of OPT RDATA that edns_view::parse has checked.
+// Iterates the options of OPT RDATA that edns_view::parse has checked. Only edns_view
+// makes one, so the RDATA is always whole options; the iterator still never reads past the
+// RDATA: an option whose header or data would run past it ends the range.
 class edns_option_range {
 public:
     class iterator {
@@ -182,12 +184,12 @@ public:
         using difference_type = std::ptrdiff_t;
         iterator() = default;
         edns_option_view operator*() const noexcept {
-            auto len = static_cast<std::size_t>(at(pos_ + 2) << 8 | at(pos_ + 3));
+            if (!whole()) return {};
             return {static_cast<std::uint16_t>(at(pos_) << 8 | at(pos_ + 1)),
-                    rdata_.subspan(pos_ + 4, len), base_ + pos_};
+                    rdata_.subspan(pos_ + 4, data_length()), base_ + pos_};
         }
         iterator& operator++() noexcept {
-            pos_ += 4 + static_cast<std::size_t>(at(pos_ + 2) << 8 | at(pos_ + 3));
+            pos_ = whole() ? pos_ + 4 + data_length() : rdata_.size();
             return *this;
         }
         iterator operator++(int) noexcept {
@@ -204,17 +206,27 @@ public:
         iterator(bytes_view rdata, std::size_t base, std::size_t pos) noexcept
             : rdata_(rdata), base_(base), pos_(pos) {}
         unsigned at(std::size_t i) const noexcept { return std::to_integer<unsigned>(rdata_[i]); }
+        std::size_t data_length() const noexcept {
+            return static_cast<std::size_t>(at(pos_ + 2) << 8 | at(pos_ + 3));
+        }
+        // The option at pos_ has its four header octets and its data inside the RDATA.
+        bool whole() const noexcept {
+            return pos_ < rdata_.size() && rdata_.size() - pos_ >= 4 &&
+                   rdata_.size() - pos_ - 4 >= data_length();
+        }
         bytes_view rdata_;
         std::size_t base_ = 0, pos_ = 0;
     };
 
     edns_option_range() = default;
-    edns_option_range(bytes_view rdata, std::size_t base) noexcept : rdata_(rdata), base_(base) {}
     iterator begin() const noexcept { return {rdata_, base_, 0}; }
     iterator end() const noexcept { return {rdata_, base_, rdata_.size()}; }
     bool empty() const noexcept { return rdata_.empty(); }
 
 private:
+    friend class edns_view;
+    // Only from RDATA that edns_view::parse accepted.
+    edns_option_range(bytes_view rdata, std::size_t base) noexcept : rdata_(rdata), base_(base) {}
     bytes_view rdata_;
     std::size_t base_ = 0;
 };

@@ -45,6 +45,11 @@ enum class errc {
     bad_directive,       // an unknown $ directive, or one with wrong arguments
     message_too_large,   // a message that would exceed 65535 octets
     section_order,       // a question after records, or a record before its section's turn
+    too_many_pointers,   // a name that follows more than max_pointer_hops pointers
+    decompression_work,  // names of a message that together cost more than its budget
+    bad_tsig,            // a TSIG record anywhere but last in the additional section
+    bad_tsig_rdata,      // TSIG RDATA that does not fit RFC 8945 §4.2
+    bad_tkey_rdata,      // TKEY RDATA that does not fit RFC 2930 §2
 };
 
 namespace detail {
@@ -80,7 +85,8 @@ public:
         case errc::trailing_data:
             return "trailing data after the last record";
         case errc::bad_opt:
-            return "misplaced or duplicate OPT record";
+            return "OPT must appear once, in the additional section, owned by the root (RFC 6891 "
+                   "§6.1.1)";
         case errc::bad_option:
             return "EDNS option runs past the OPT RDATA";
         case errc::unknown_type:
@@ -119,6 +125,16 @@ public:
             return "record out of section order (question, answer, authority, additional)";
         case errc::message_too_large:
             return "message larger than 65535 octets";
+        case errc::too_many_pointers:
+            return "name follows more than 127 compression pointers";
+        case errc::decompression_work:
+            return "names of the message need too much decompression work";
+        case errc::bad_tsig:
+            return "TSIG must be the last record of the additional section (RFC 8945 §5.1)";
+        case errc::bad_tsig_rdata:
+            return "TSIG RDATA does not fit its format (RFC 8945 §4.2)";
+        case errc::bad_tkey_rdata:
+            return "TKEY RDATA does not fit its format (RFC 2930 §2)";
         }
         return "unknown DNS error";
     }

@@ -2,7 +2,8 @@
 //
 // message_view::parse validates the whole message once: every name (compression pointers
 // included, RFC 1035 §4.1.4), every RDATA against its type's wire format, the section
-// counts, the OPT record's place and layout, and that nothing follows the last record.
+// counts, the places of OPT and TSIG and their layout, and that nothing follows the last
+// record.
 // It allocates nothing. Iterating a section afterwards only re-walks what was checked.
 // The views borrow the buffer: it must outlive them, and nothing long-lived should keep
 // a view; to_record() and compressed_name_view::to_name() make owning copies.
@@ -30,6 +31,20 @@ enum class section : std::uint8_t { question = 0, answer = 1, authority = 2, add
 inline constexpr std::size_t header_size = 12;
 inline constexpr std::size_t max_message_size = 65535;
 
+// Decompression work a message may ask of parse: steps (labels read plus pointers
+// followed) over all its names, counted as a full walk of each name even where parse
+// takes a shortcut, so that decompressing every name of a message afterwards costs no
+// more than this either. max_pointer_hops bounds one name; this bounds the sum, at a few
+// steps per octet: real answers need about 0.1 (0.135 at most over the benchmark corpus:
+// owners point at the question name, names run a handful of labels), short records at a
+// 34-label ip6.arpa name about 2, while a message built to be slow (thousands of owners
+// pointing at the end of a chain of pointers) would need over ten.
+inline constexpr std::size_t decompression_work_per_octet = 4;
+inline constexpr std::size_t decompression_work_base = 4096;
+constexpr std::size_t max_decompression_work(std::size_t message_size) noexcept {
+    return decompression_work_base + decompression_work_per_octet * message_size;
+}
+
 namespace detail {
 // What default-constructed views look at, so that they never dereference null: a header of
 // zeros with no entries (message_view), and a record or question owned by the root with
@@ -54,22 +69,27 @@ inline std::size_t skip_checked_name(const std::uint8_t* p, std::size_t pos) noe
 }
 
 // Names that message_view::parse has already checked, by offset, with their expanded
-// length. Owner names are mostly pointers to the question name or to an earlier owner;
-// with these few slots each such pointer costs one lookup instead of a walk.
+// length, the pointers they follow and the steps a full walk takes. Owner names are
+// mostly pointers to the question name or to an earlier owner; with these few slots each
+// such pointer costs one lookup instead of a walk.
 struct checked_names {
     static constexpr std::size_t slots = 16;
-    std::uint16_t offset[slots];
-    std::uint8_t length[slots];
+    struct entry {
+        std::uint16_t offset;
+        std::uint8_t length, hops;
+        std::uint16_t steps;
+    };
+    entry slot[slots];
     std::size_t used = 0, next = 0;
 
-    std::size_t find(std::size_t at) const noexcept {
+    const entry* find(std::size_t at) const noexcept {
         for (std::size_t i = 0; i < used; ++i)
-            if (offset[i] == at) return length[i];
-        return 0;
+            if (slot[i].offset == at) return &slot[i];
+        return nullptr;
     }
-    void add(std::size_t at, std::size_t len) noexcept {
-        offset[next] = static_cast<std::uint16_t>(at);
-        length[next] = static_cast<std::uint8_t>(len);
+    void add(std::size_t at, std::size_t len, std::size_t hops, std::size_t steps) noexcept {
+        slot[next] = {static_cast<std::uint16_t>(at), static_cast<std::uint8_t>(len),
+                      static_cast<std::uint8_t>(hops), static_cast<std::uint16_t>(steps)};
         next = (next + 1) % slots;
         if (used < slots) ++used;
     }
@@ -78,16 +98,20 @@ struct checked_names {
 // The same rules as walk_wire_name (wire_name.hpp), as one yes/no loop that reuses names
 // checked before. A name reached through a pointer is walked exactly as it would be from
 // its own start (the segment begins at the target either way), so a remembered name
-// stays valid; only the expanded length adds up. Returns the offset past the name, or 0
-// when the name is bad: the caller then asks walk_wire_name which error it is.
+// stays valid; only the expanded length, the hops and the steps add up. Returns the
+// offset past the name, or 0 when the name is bad: the caller then asks walk_wire_name
+// which error it is. `work`, when given, grows by the steps a full walk of the name takes
+// (as walk_wire_name counts them), so a remembered name costs the budget what it would
+// cost anyone who decompresses it later.
 inline std::size_t check_name_fast(const std::uint8_t* p, std::size_t size, std::size_t pos,
-                                   checked_names& known) noexcept {
+                                   checked_names& known, std::size_t* work = nullptr) noexcept {
     const std::size_t start = pos;
-    std::size_t segment = pos, expanded = 1, end = 0;
+    std::size_t segment = pos, expanded = 1, end = 0, hops = 0, steps = 0;
     for (;;) {
         if (pos >= size) return 0;
         const std::size_t len = p[pos];
         if (len == 0) break;
+        ++steps;
         if (len <= max_label_length) {
             if (pos + 1 + len >= size) return 0;
             expanded += 1 + len;
@@ -98,15 +122,19 @@ inline std::size_t check_name_fast(const std::uint8_t* p, std::size_t size, std:
         if (len < 0xc0 || pos + 1 >= size) return 0;
         const std::size_t target = (len & 0x3f) << 8 | p[pos + 1];
         if (target >= segment) return 0; // forward, looping (and so out of bounds too)
+        if (++hops > max_pointer_hops) return 0;
         if (!end) end = pos + 2;
-        if (std::size_t rest = known.find(target)) {
-            expanded += rest - 1;
-            if (expanded > max_name_length) return 0;
+        if (const auto* rest = known.find(target)) {
+            expanded += rest->length - 1;
+            hops += rest->hops;
+            steps += rest->steps;
+            if (expanded > max_name_length || hops > max_pointer_hops) return 0;
             break;
         }
         pos = segment = target;
     }
-    if (p[start] != 0 && p[start] < 0xc0) known.add(start, expanded);
+    if (p[start] != 0 && p[start] < 0xc0) known.add(start, expanded, hops, steps);
+    if (work) *work += steps;
     return end ? end : pos + 1;
 }
 } // namespace detail
@@ -327,8 +355,13 @@ public:
 
         m.starts_[0] = pos;
         detail::checked_names known;
+        std::size_t work = 0;
+        const std::size_t work_limit = max_decompression_work(size);
         auto check_name = [&](std::size_t at) -> result<std::size_t, wire_error> {
-            if (std::size_t end = detail::check_name_fast(p, size, at, known)) return end;
+            if (std::size_t end = detail::check_name_fast(p, size, at, known, &work)) {
+                if (work > work_limit) return fail(wire_error(errc::decompression_work, at));
+                return end;
+            }
             return skip_wire_name(wire, at); // the specific error
         };
         for (std::size_t i = 0; i < m.counts_[0]; ++i) {
@@ -363,8 +396,20 @@ public:
                     if (!e) return fail(e.error());
                     m.opt_ = owner;
                 } else {
-                    auto ok = check_rdata(type, wire, rdata, rdlen);
-                    if (!ok) return fail(ok.error());
+                    // RFC 8945 §5.1: a TSIG signs everything before it, so it is the last
+                    // record of the message (and so there is at most one).
+                    if (type == rr_type::tsig && (s != 3 || i + 1 != m.counts_[3]))
+                        return fail(wire_error(errc::bad_tsig, owner));
+                    auto ok = check_rdata(type, wire, rdata, rdlen, &work);
+                    if (!ok) {
+                        // The meta-records' own formats: say which rule broke.
+                        if (type == rr_type::tsig)
+                            return fail(wire_error(errc::bad_tsig_rdata, ok.error().offset));
+                        if (type == rr_type::tkey)
+                            return fail(wire_error(errc::bad_tkey_rdata, ok.error().offset));
+                        return fail(ok.error());
+                    }
+                    if (work > work_limit) return fail(wire_error(errc::decompression_work, rdata));
                 }
                 pos = rdata + rdlen;
             }

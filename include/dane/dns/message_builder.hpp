@@ -125,6 +125,9 @@ public:
         auto i = static_cast<int>(s);
         if (i == 0 || i < section_) return fail(errc::section_order);
         if (type == rr_type::opt) return fail(errc::bad_opt);
+        // RFC 8945 §5.1: a TSIG is the last record of the additional section.
+        if (tsig_at_ != 0 || (type == rr_type::tsig && s != section::additional))
+            return fail(errc::bad_tsig);
         if (rdata.size() > 0xffff || counts_[i] == 0xffff) return fail(errc::message_too_large);
         section_ = i;
         auto mark = save();
@@ -137,7 +140,9 @@ public:
         write_rdata(type, rdata);
         std::size_t rdlen = buf_.size() - rdlength_at - 2;
         w().patch16(rdlength_at, static_cast<std::uint16_t>(rdlen));
-        return commit(mark, i);
+        auto ok = commit(mark, i);
+        if (ok && type == rr_type::tsig) tsig_at_ = mark.size;
+        return ok;
     }
     result<void> add(section s, const record& r) {
         return add(s, r.owner, r.type, r.klass, r.ttl, r.rdata);
@@ -160,7 +165,10 @@ public:
         if (rcode_ > 0xf && !edns_) return fail(errc::bad_opt);
         if (edns_ && counts_[3] == 0xffff) return fail(errc::message_too_large);
         out.reserve(buf_.size() + opt_size);
-        out = buf_;
+        // The OPT goes before a TSIG, which stays last. Nothing points into the TSIG, and
+        // its owner points only backwards, so moving it changes no pointer.
+        const std::size_t opt_at = edns_ && tsig_at_ ? tsig_at_ : buf_.size();
+        out.assign(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(opt_at));
         byte_writer ow(out);
         ow.patch16(2, static_cast<std::uint16_t>(flags_ | (rcode_ & 0xf)));
         for (int s = 0; s < 4; ++s)
@@ -177,10 +185,13 @@ public:
             ow.u16(static_cast<std::uint16_t>(edns_->rdata_size()));
             edns_->write_rdata(ow);
         }
+        out.insert(out.end(), buf_.begin() + static_cast<std::ptrdiff_t>(opt_at), buf_.end());
         return out;
     }
 
 private:
+    std::size_t tsig_at_ = 0; // where the TSIG record starts in buf_; 0 = none
+
     struct slot {
         std::uint16_t offset; // where a suffix starts in the output
         std::uint8_t length;  // that suffix's expanded wire length, root included

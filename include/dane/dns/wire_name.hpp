@@ -2,7 +2,8 @@
 // pointer to an earlier position. Attackers control these bytes, so the walk enforces:
 // a pointer lands strictly before the start of the segment that contains it (so every
 // jump goes backwards past everything read so far and the walk terminates), pointers stay
-// inside the message, labels are at most 63 octets and the expanded name at most 255.
+// inside the message, labels are at most 63 octets and the expanded name at most 255, and
+// a name follows at most max_pointer_hops pointers.
 #pragma once
 
 #include <cstddef>
@@ -15,24 +16,37 @@
 
 namespace dane::dns {
 
+// Pointers one name may follow. Backward pointers alone end every walk, but a chain of
+// thousands of them (each two octets, hidden in RDATA nobody reads) makes every name that
+// points at its end cost thousands of steps. A name has at most 127 labels, and a
+// compressor has no reason to spend more than one pointer per label, so 127 hops suffice
+// for any name a real encoder writes (Unbound allows 256).
+inline constexpr std::size_t max_pointer_hops = 127;
+
 namespace detail {
 // Walks the possibly compressed name at `offset`; calls `on_label(ptr, len)` for each
 // label (root excluded) when given. Returns the offset just past the name's bytes at
-// `offset` (after the first pointer, or after the root label).
+// `offset` (after the first pointer, or after the root label). When `work` is given, the
+// steps taken (labels read plus pointers followed) are added to it.
 template <class OnLabel>
 inline result<std::size_t, wire_error> walk_wire_name(bytes_view message, std::size_t offset,
-                                                      bool allow_pointers,
-                                                      OnLabel&& on_label) noexcept {
+                                                      bool allow_pointers, OnLabel&& on_label,
+                                                      std::size_t* work = nullptr) noexcept {
     const auto* p = reinterpret_cast<const std::uint8_t*>(message.data());
     const std::size_t size = message.size();
     std::size_t pos = offset;
     std::size_t segment_start = offset; // where the current run of labels began
     std::size_t end = 0;                // set at the first pointer
     std::size_t expanded = 1;           // octets of the expanded name, counting the root
+    std::size_t hops = 0, steps = 0;
     for (;;) {
         if (pos >= size) return fail(wire_error(errc::truncated, pos));
         std::uint8_t len = p[pos];
-        if (len == 0) return end ? end : pos + 1;
+        if (len == 0) {
+            if (work) *work += steps;
+            return end ? end : pos + 1;
+        }
+        ++steps;
         if (len <= max_label_length) {
             // The label, and at least the next length octet, must be inside the message.
             if (pos + 1 + len >= size) return fail(wire_error(errc::truncated, pos));
@@ -49,6 +63,7 @@ inline result<std::size_t, wire_error> walk_wire_name(bytes_view message, std::s
         if (target >= size) return fail(wire_error(errc::bad_pointer, pos));
         if (target > pos) return fail(wire_error(errc::forward_pointer, pos));
         if (target >= segment_start) return fail(wire_error(errc::pointer_loop, pos));
+        if (++hops > max_pointer_hops) return fail(wire_error(errc::too_many_pointers, pos));
         if (!end) end = pos + 2;
         pos = segment_start = target;
     }
@@ -59,9 +74,11 @@ struct ignore_labels {
 } // namespace detail
 
 // Checks the name at `offset` without copying it; returns the offset just past it.
+// When `work` is given, the steps the walk took are added to it (see message_view::parse).
 inline result<std::size_t, wire_error> skip_wire_name(bytes_view message, std::size_t offset,
-                                                      bool allow_pointers = true) noexcept {
-    return detail::walk_wire_name(message, offset, allow_pointers, detail::ignore_labels{});
+                                                      bool allow_pointers = true,
+                                                      std::size_t* work = nullptr) noexcept {
+    return detail::walk_wire_name(message, offset, allow_pointers, detail::ignore_labels{}, work);
 }
 
 struct read_name_result {

@@ -398,7 +398,7 @@ private:
             fields_.push_back(text_token{t[k].text, t[k].quoted});
         auto rdata = rdata_from_text(r.type, fields_, origin());
         if (!rdata)
-            return fail(located_error::at_line(rdata.error(), t[i].line,
+            return fail(located_error::at_line(rdata.error().code, t[i].line,
                                                "bad RDATA for " + to_string(r.type) + ": " +
                                                    rdata.error().message()));
         r.rdata = std::move(*rdata);
