@@ -2,6 +2,8 @@
 // one std::error_category whose messages say what was wrong in plain words.
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <string>
 #include <system_error>
 

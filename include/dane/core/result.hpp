@@ -2,6 +2,8 @@
 // library needs (GCC 12 and Clang 14 ship no std::expected in C++20 mode).
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <cassert>
 #include <system_error>
 #include <type_traits>

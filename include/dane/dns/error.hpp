@@ -3,6 +3,8 @@
 // position (wire_error's offset, zone_error's line).
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <cstddef>
 #include <string>
 #include <system_error>
