@@ -19,7 +19,7 @@
 
 namespace dane::dnssec {
 
-// Security states and reasons, as DESIGN.md describes them: ordered so that combining is
+// Security states and reasons, as docs/ARCHITECTURE.md describes them: ordered so that combining is
 // min. (Defined here until dnssec/verdict.hpp exists; the names are meant to match it.)
 enum class security : std::uint8_t { bogus, indeterminate, insecure, secure };
 

@@ -160,7 +160,7 @@ struct verification {
     std::vector<record_report> records;        // one per record given, same order
     std::vector<crypto::cert_summary> chain;   // what the server sent, parsed
     std::vector<crypto::cert_summary> path;    // the path checked, leaf to anchor
-    // The work done, bounded by verify_limits (DESIGN: results report the work done).
+    // The work done, bounded by verify_limits (docs/ARCHITECTURE.md: results report the work done).
     struct work_done {
         std::size_t certificates_parsed = 0; // chain, full TLSA certificates, trust anchors
         std::size_t paths_checked = 0;       // backend path checks (signatures and all)
