@@ -27,7 +27,8 @@ flags=(-std=c++20 -I"$inc" $botan)
 best_user() { # command... -> the smallest user time of $runs runs, in seconds
   local best="" t
   for _ in $(seq "$runs"); do
-    t=$( { /usr/bin/time -f '%U' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -f '%U' -o "$work/time" "$@" >/dev/null 2>&1
+    t=$(tail -n 1 "$work/time")
     best=$(python3 -c "import sys; a=sys.argv[1]; b=float(sys.argv[2]); print(b if not a else min(float(a), b))" "$best" "$t")
   done
   printf '%.2f' "$best"
