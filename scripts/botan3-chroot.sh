@@ -153,7 +153,7 @@ meson setup dane /src -Dbenchmarks=disabled
 status=0
 # Go on past build errors, so the tests whose programs did build still run.
 ninja -C dane -k 0 || status=1
-meson test -C dane --no-rebuild --print-errorlogs --logbase testlog || status=1
+meson test -C dane --no-rebuild --print-errorlogs --logbase testlog --no-suite consumer || status=1
 exit $status
 '
 

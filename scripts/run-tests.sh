@@ -8,6 +8,8 @@
 #            case checked against Unbound and delv (tests/integration/testbed.py); needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
+#   consumer a small project built against dane installed (pkg-config) and as a Meson
+#            subproject, DNS-only part without Botan (tests/consumer/, one test each)
 #   fuzz     each libFuzzer target for a short bounded run from its seed corpus
 #   botan3   the whole suite against Botan 3 in a Debian 13 chroot (scripts/botan3-chroot.sh)
 #
@@ -18,7 +20,7 @@
 # build that could not run counts as one failure. Exits non-zero if anything failed.
 #
 # Environment:
-#   DANE_CI_STAGES     stages to run (default: "deps gcc testbed asan headers fuzz botan3");
+#   DANE_CI_STAGES     stages to run (default: "deps gcc testbed asan headers consumer fuzz botan3");
 #                      stages left out are reported as skipped, never as passed
 #   DANE_FUZZ_SECONDS  libFuzzer time per target (default 20)
 #   DANE_CI_WERROR     1 (default) builds the GCC configuration with -Werror
@@ -30,7 +32,7 @@ ci=$src/build-ci
 results=$ci/results.tsv
 tally=$src/scripts/tally-results.py
 
-all_stages=(deps gcc testbed asan headers fuzz botan3)
+all_stages=(deps gcc testbed asan headers consumer fuzz botan3)
 read -r -a stages <<<"${DANE_CI_STAGES:-${all_stages[*]}}"
 fuzz_seconds=${DANE_FUZZ_SECONDS:-20}
 werror=$([ "${DANE_CI_WERROR:-1}" = 1 ] && echo true || echo false)
@@ -83,7 +85,7 @@ stage_deps() {
 
 stage_gcc() {
   meson_build gcc "$ci/gcc" g++-12 -Dwerror="$werror"
-  meson_tests gcc "$ci/gcc" unit --no-suite headers
+  meson_tests gcc "$ci/gcc" unit --no-suite headers --no-suite consumer
 }
 
 stage_testbed() {
@@ -109,7 +111,7 @@ stage_asan() {
   meson_build asan "$ci/asan" clang++-14 \
     -Db_sanitize=address,undefined -Db_lundef=false \
     -Dcpp_args="$flags" -Dcpp_link_args="$flags" -Dbenchmarks=disabled
-  meson_tests asan "$ci/asan" unit --no-suite headers
+  meson_tests asan "$ci/asan" unit --no-suite headers --no-suite consumer
 }
 
 stage_headers() {
@@ -118,6 +120,14 @@ stage_headers() {
     CXX=g++-12 meson setup "$ci/gcc" "$src" -Dwerror="$werror"
   fi
   meson_tests headers "$ci/gcc" headers --suite headers
+}
+
+stage_consumer() {
+  if [ ! -f "$ci/gcc/build.ninja" ]; then
+    # The tests are registered in the GCC tree; they build their own projects.
+    CXX=g++-12 meson setup "$ci/gcc" "$src" -Dwerror="$werror"
+  fi
+  meson_tests consumer "$ci/gcc" consumer --suite consumer
 }
 
 stage_fuzz() {

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <optional>
+#include "dane/core/config.hpp"
+
 #include <string>
 #include <system_error>
 #include <type_traits>

@@ -10,6 +10,9 @@
 
 #include <exception>
 #include <functional>
+#include "dane/core/config.hpp"
+
+#include <cassert>
 #include <system_error>
 #include <type_traits>
 #include <utility>

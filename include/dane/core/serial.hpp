@@ -3,6 +3,8 @@
 // half the number space, not an integer comparison.
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <chrono>
 #include <cstdint>
 

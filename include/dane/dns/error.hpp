@@ -3,6 +3,8 @@
 // and the position (its offset in a message, its line in a zone file).
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <cstddef>
 #include <string>
 #include <system_error>

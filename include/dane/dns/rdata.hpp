@@ -8,11 +8,8 @@
 // not in the table are opaque and use the RFC 3597 `\# LEN HEX` form.
 #pragma once
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -22,7 +19,9 @@
 
 #include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
+#include "dane/core/civil_time.hpp"
 #include "dane/core/codec.hpp"
+#include "dane/dns/address.hpp"
 #include "dane/dns/name.hpp"
 #include "dane/dns/types.hpp"
 #include "dane/dns/wire_name.hpp"
@@ -78,6 +77,8 @@ struct schema {
     const char* labels = "";
 };
 
+// The field names are in scope for this table only (not for all of dns::detail).
+namespace schema_table {
 using enum field;
 inline constexpr schema schemas[] = {
     {rr_type::a, false, false, 1, {ipv4}, "address"},
@@ -194,6 +195,8 @@ inline constexpr schema schemas[] = {
     // RFC 8659 §4.1: flags, tag, and the value as the rest of the RDATA.
     {rr_type::caa, false, false, 3, {u8, caa_tag, text}, "flags|tag|value"},
 };
+} // namespace schema_table
+using schema_table::schemas;
 
 constexpr const schema* find_schema(rr_type t) noexcept {
     for (const auto& s : schemas)
@@ -448,16 +451,10 @@ inline void append_quoted(std::string& out, const std::uint8_t* p, std::size_t n
 
 // RRSIG times print as UTC YYYYMMDDHHmmSS (the value read as seconds since the epoch).
 inline void append_time(std::string& out, std::uint32_t t) {
-    using namespace std::chrono;
-    sys_seconds tp{seconds{t}};
-    auto day = floor<days>(tp);
-    year_month_day ymd{day};
-    hh_mm_ss hms{tp - day};
+    const civil_time c = civil_from_seconds(t);
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02d", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+    std::snprintf(buf, sizeof buf, "%04d%02u%02u%02u%02u%02u", static_cast<int>(c.year), c.month,
+                  c.day, c.hour, c.minute, c.second);
     out += buf;
 }
 
@@ -545,12 +542,11 @@ inline result<void, wire_error> append_rdata_text(std::string& out, rr_type type
                 detail::append_time(text, in.u32().value());
                 break;
             case field::ipv4:
-            case field::ipv6: {
-                char buf[INET6_ADDRSTRLEN];
-                inet_ntop(f == field::ipv4 ? AF_INET : AF_INET6, p + begin, buf, sizeof buf);
-                text += buf;
+                append_ipv4(text, p + begin);
                 break;
-            }
+            case field::ipv6:
+                append_ipv6(text, p + begin);
+                break;
             case field::string:
                 detail::append_quoted(text, p + begin + 1, p[begin]);
                 break;
@@ -758,14 +754,15 @@ inline result<std::uint32_t> parse_time_field(std::string_view t) {
                 v = v * 10 + (t[at + i] - '0');
             return v;
         };
-        using namespace std::chrono;
-        year_month_day ymd{year{num(0, 4)}, month{static_cast<unsigned>(num(4, 2))},
-                           day{static_cast<unsigned>(num(6, 2))}};
+        const int year = num(0, 4);
+        const auto month = static_cast<unsigned>(num(4, 2));
+        const auto day = static_cast<unsigned>(num(6, 2));
         int hh = num(8, 2), mm = num(10, 2), ss = num(12, 2);
-        if (!ymd.ok() || hh > 23 || mm > 59 || ss > 59) return fail(errc::bad_time);
-        auto secs = sys_days{ymd}.time_since_epoch() + hours{hh} + minutes{mm} + seconds{ss};
-        return static_cast<std::uint32_t>(
-            static_cast<std::uint64_t>(duration_cast<seconds>(secs).count()));
+        if (!valid_date(year, month, day) || hh > 23 || mm > 59 || ss > 59)
+            return fail(errc::bad_time);
+        const std::int64_t secs =
+            days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss;
+        return static_cast<std::uint32_t>(static_cast<std::uint64_t>(secs));
     }
     auto v = parse_decimal(t, 0xffffffffu);
     if (!v) return fail(errc::bad_time);
@@ -955,14 +952,16 @@ inline result<void, rdata_text_error> rdata_fields_from_text(byte_buffer& out, c
             w.u16(static_cast<std::uint16_t>(*v));
             break;
         }
-        case field::ipv4:
+        case field::ipv4: {
+            auto a = parse_ipv4(x);
+            if (!a) return bad(errc::bad_address, x, "is not an IPv4 address");
+            w.bytes(as_bytes(std::span<const std::uint8_t>(*a)));
+            break;
+        }
         case field::ipv6: {
-            std::uint8_t buf[16];
-            std::string z(x);
-            if (inet_pton(f == field::ipv4 ? AF_INET : AF_INET6, z.c_str(), buf) != 1)
-                return bad(errc::bad_address, x,
-                           f == field::ipv4 ? "is not an IPv4 address" : "is not an IPv6 address");
-            w.bytes(as_bytes(std::span<const std::uint8_t>(buf, f == field::ipv4 ? 4 : 16)));
+            auto a = parse_ipv6(x);
+            if (!a) return bad(errc::bad_address, x, "is not an IPv6 address");
+            w.bytes(as_bytes(std::span<const std::uint8_t>(*a)));
             break;
         }
         case field::string:

@@ -3,6 +3,8 @@
 // (RFC 3597 §5) and parse back from that form.
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <optional>

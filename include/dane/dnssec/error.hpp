@@ -4,6 +4,8 @@
 // an error.
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <string>
 #include <system_error>
 

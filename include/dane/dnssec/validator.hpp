@@ -4,9 +4,9 @@
 //
 // It fetches nothing. Records are fed with add(); validation works on what it has, and
 // needs() says which DNSKEY and DS RRsets would have let it decide, so a resolver can
-// fetch them, add them and ask again (the sans-I/O shape of DESIGN.md). Offline use (a
-// response with its chain, a file of records) is the same with nothing more to add:
-// missing records then make the data bogus, never secure.
+// fetch them, add them and ask again (the sans-I/O shape docs/ARCHITECTURE.md describes). Offline
+// use (a response with its chain, a file of records) is the same with nothing more to add: missing
+// records then make the data bogus, never secure.
 //
 // How the chain of trust is walked (RFC 4035 §5.1, §5.2):
 // - zones are known from their apexes: trust anchor owners and the owners of DNSKEY, DS,

@@ -4,6 +4,8 @@
 // tlsa::verification, with its own reasons (verify.hpp).
 #pragma once
 
+#include "dane/core/config.hpp"
+
 #include <string>
 #include <system_error>
 

@@ -162,7 +162,7 @@ struct verification {
     std::vector<record_report> records;        // one per record given, same order
     std::vector<crypto::cert_summary> chain;   // what the server sent, parsed
     std::vector<crypto::cert_summary> path;    // the path checked, leaf to anchor
-    // The work done, bounded by verify_limits (DESIGN: results report the work done).
+    // The work done, bounded by verify_limits (docs/ARCHITECTURE.md: results report the work done).
     // Fills certificates_parsed and paths_checked.
     dane::work_done work{};
 
