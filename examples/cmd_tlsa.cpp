@@ -217,8 +217,8 @@ int run_verify(args a) {
         if (!v.path.empty()) {
             std::cout << "path";
             if (v.path_number > 0) std::cout << " " << v.path_number;
-            std::cout << " (of " << v.work.paths_checked << " checked, "
-                      << v.work.signature_checks << " signature checks):\n";
+            std::cout << " (of " << v.work.paths_checked << " checked, " << v.work.signature_checks
+                      << " signature checks):\n";
             for (std::size_t i = 0; i < v.path.size(); ++i)
                 describe(i, v.path[i]);
         }

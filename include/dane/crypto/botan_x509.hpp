@@ -16,10 +16,10 @@
 
 #include <botan/build.h>
 
+#include <botan/data_src.h>
 #include <botan/hash.h>
 #include <botan/pk_keys.h>
 #include <botan/x509_ext.h>
-#include <botan/data_src.h>
 #include <botan/x509_key.h>
 #include <botan/x509_obj.h>
 #include <botan/x509cert.h>
@@ -83,7 +83,7 @@ inline result<void> x509_verify(const Botan::X509_Object& o, const Botan::Public
 inline bytes_view placeholder_validity() noexcept {
     static constexpr unsigned char v[] = {
         0x30, 0x1e, 0x17, 0x0d, '2', '0', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0',
-        'Z',  0x17, 0x0d, '4', '9', '1', '2', '3', '1', '2', '3', '5', '9', '5', '9', 'Z'};
+        'Z',  0x17, 0x0d, '4',  '9', '1', '2', '3', '1', '2', '3', '5', '9', '5', '9', 'Z'};
     return {reinterpret_cast<const std::byte*>(v), sizeof v};
 }
 
@@ -256,7 +256,7 @@ public:
     result<byte_buffer> digest(digest_algorithm alg, bytes_view data) const noexcept {
         try {
             auto h = Botan::HashFunction::create(alg == digest_algorithm::sha2_256 ? "SHA-256"
-                                                                                  : "SHA-512");
+                                                                                   : "SHA-512");
             if (!h) return fail(x509_errc::digest_unavailable);
             h->update(detail::x509_u8(data), data.size());
             byte_buffer out(h->output_length());
@@ -424,8 +424,7 @@ public:
 #else
             std::vector<std::shared_ptr<const Botan::X509_Certificate>> certs;
             for (const auto* c : path)
-                certs.push_back(
-                    std::shared_ptr<const Botan::X509_Certificate>(c->p, &*c->p->cert));
+                certs.push_back(std::shared_ptr<const Botan::X509_Certificate>(c->p, &*c->p->cert));
 #endif
             for (std::size_t i = 0; i <= top; ++i) {
                 const auto& subject = cert(i);

@@ -31,13 +31,13 @@ namespace dane::crypto {
 // Errors of X.509 parsing. Kept apart from crypto::errc (backend.hpp), which speaks of
 // DNSSEC keys and signatures; these are about certificates.
 enum class x509_errc {
-    bad_certificate = 1, // not exactly one DER X.509 certificate the backend can read
-    bad_public_key,      // not exactly one DER SubjectPublicKeyInfo of a usable algorithm
-    bad_validity,        // validity times that are not RFC 5280 §4.1.2.5 UTCTime/GeneralizedTime
-    bad_signature,       // the signature does not verify with the key
+    bad_certificate = 1,   // not exactly one DER X.509 certificate the backend can read
+    bad_public_key,        // not exactly one DER SubjectPublicKeyInfo of a usable algorithm
+    bad_validity,          // validity times that are not RFC 5280 §4.1.2.5 UTCTime/GeneralizedTime
+    bad_signature,         // the signature does not verify with the key
     unsupported_signature, // a signature algorithm or key the backend cannot check with
     unsupported_certificate, // parts (names, extensions) the backend's parser refuses
-    digest_unavailable,  // the backend has no implementation of the digest
+    digest_unavailable,      // the backend has no implementation of the digest
 };
 
 namespace detail {

@@ -403,8 +403,8 @@ private:
     // start). visit(path) judges a path as it grows; after(path) runs once every path
     // above it has been tried. Both return step::stop to end the search.
     template <class Visit, class After>
-    bool search(std::vector<const cert*>& path, const std::vector<const cert*>& pool,
-                Visit& visit, After& after) {
+    bool search(std::vector<const cert*>& path, const std::vector<const cert*>& pool, Visit& visit,
+                After& after) {
         step s = visit(path);
         if (s == step::stop) return true;
         if (s == step::extend && path.size() < opt_.limits.max_path) {
@@ -577,8 +577,8 @@ private:
         for (auto i : idx) {
             auto& rep = v_.records[i];
             if (!rep.matched && rep.detail.empty())
-                rep.detail = v_.work.limit_reached ? "path search stopped at a limit"
-                                                   : std::string(why);
+                rep.detail =
+                    v_.work.limit_reached ? "path search stopped at a limit" : std::string(why);
         }
     }
 
@@ -657,8 +657,7 @@ private:
             return judge(path);
         };
         auto after = [&](const std::vector<const cert*>& path) {
-            if (trusted_on(path) && wants_more(path) && is_trusted(path.back()))
-                return judge(path);
+            if (trusted_on(path) && wants_more(path) && is_trusted(path.back())) return judge(path);
             return step::extend;
         };
         std::vector<const cert*> path{&sent_[0]};
