@@ -107,6 +107,9 @@ struct verify_limits {
     std::size_t max_paths = 8;
     // Signatures verified while choosing issuers (each candidate issuer costs one).
     std::size_t max_signature_checks = 64;
+    // Issuer candidates tried while building paths, a signature check remembered from an
+    // earlier path included (paths share their lower parts).
+    std::size_t max_issuer_candidates = 256;
     // Trust anchors parsed for the PKIX usages.
     std::size_t max_trust_anchors = 1000;
 };
@@ -408,15 +411,27 @@ private:
         step s = visit(path);
         if (s == step::stop) return true;
         if (s == step::extend && path.size() < opt_.limits.max_path) {
-            for (const auto* c : candidates(path, pool)) {
-                if (!verified(path.back(), c, key_of(c))) {
-                    if (v_.work.limit_reached) return true;
-                    continue;
+            // Issuers whose signature verifies first; then those whose signature does not,
+            // so that a chain with no valid path is still checked, and its failure is
+            // reported ("bad-signature at depth 0") rather than "no match". The path check
+            // verifies every signature again, so such a path never authenticates.
+            std::vector<const cert*> unverified;
+            for (int pass = 0; pass < 2; ++pass) {
+                for (const auto* c : pass == 0 ? candidates(path, pool) : unverified) {
+                    if (++candidates_tried_ > opt_.limits.max_issuer_candidates) {
+                        v_.work.limit_reached = true;
+                        return true;
+                    }
+                    if (pass == 0 && !verified(path.back(), c, key_of(c))) {
+                        if (v_.work.limit_reached) return true;
+                        unverified.push_back(c);
+                        continue;
+                    }
+                    path.push_back(c);
+                    bool stop = search(path, pool, visit, after);
+                    path.pop_back();
+                    if (stop) return true;
                 }
-                path.push_back(c);
-                bool stop = search(path, pool, visit, after);
-                path.pop_back();
-                if (stop) return true;
             }
         }
         if (v_.work.limit_reached) return true;
@@ -710,6 +725,7 @@ private:
     };
     std::deque<std::pair<const cert*, std::optional<key>>> subject_keys_; // stable addresses
     std::vector<signature_seen> signatures_;
+    std::size_t candidates_tried_ = 0;
 };
 
 } // namespace detail
