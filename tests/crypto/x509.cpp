@@ -17,7 +17,6 @@
 
 using namespace dane;
 using namespace dane::crypto;
-using x509_fixtures::der;
 
 namespace {
 
@@ -63,7 +62,7 @@ TEST_CASE("validity times: UTCTime 1950-2049, GeneralizedTime to 9999, to the se
 }
 
 TEST_CASE("the DER reader finds what Botan finds, and refuses truncated or padded input") {
-    auto cert = der("y2049-leaf");
+    auto cert = x509_fixtures::der("y2049-leaf");
     auto f = read_certificate_fields(cert);
     REQUIRE(f.has_value());
     Botan::X509_Certificate botan(reinterpret_cast<const std::uint8_t*>(cert.data()), cert.size());
@@ -86,7 +85,7 @@ TEST_CASE("the DER reader finds what Botan finds, and refuses truncated or padde
 
 TEST_CASE("botan_x509 reads certificates to 9999 that Botan refuses, with their true dates") {
     const botan_x509 b;
-    auto root_der = der("y9999-root"), inter_der = der("y9999-inter");
+    auto root_der = x509_fixtures::der("y9999-root"), inter_der = x509_fixtures::der("y9999-inter");
     // Why the reader exists: Botan's own parser refuses the year 9999.
     CHECK_THROWS(Botan::X509_Certificate(reinterpret_cast<const std::uint8_t*>(root_der.data()),
                                          root_der.size()));
@@ -118,7 +117,7 @@ TEST_CASE("botan_x509 reads certificates to 9999 that Botan refuses, with their 
         CHECK_FALSE(r.has_value());
     }
 
-    auto leaf = b.parse_certificate(der("y9999-leaf"));
+    auto leaf = b.parse_certificate(x509_fixtures::der("y9999-leaf"));
     REQUIRE(leaf.has_value());
     auto ids = b.identifiers(*leaf);
     REQUIRE(ids.has_value());
@@ -126,7 +125,7 @@ TEST_CASE("botan_x509 reads certificates to 9999 that Botan refuses, with their 
     CHECK(ids->dns_ids[0] == "mx.example.net");
 
     // Years Botan 2 cannot hold in a time_point (from 2262) come out exactly too.
-    auto y2262 = b.parse_certificate(der("y2262-leaf"));
+    auto y2262 = b.parse_certificate(x509_fixtures::der("y2262-leaf"));
     REQUIRE(y2262.has_value());
     CHECK(b.validity(*y2262)->not_after == at(2262, 12, 31, 23, 59, 59));
 }
@@ -142,7 +141,7 @@ TEST_CASE("botan_x509 reports failures as error values") {
 
     // A leaf whose notAfter month is 13: it parses (DANE-EE needs only its SPKI), its
     // validity is an error, and a path through it says so.
-    auto leaf_der = der("y2050-leaf");
+    auto leaf_der = x509_fixtures::der("y2050-leaf");
     std::string text(reinterpret_cast<const char*>(leaf_der.data()), leaf_der.size());
     auto pos = text.find("20501231235959Z");
     REQUIRE(pos != std::string::npos);
@@ -152,7 +151,7 @@ TEST_CASE("botan_x509 reports failures as error values") {
     REQUIRE(leaf.has_value());
     CHECK(b.validity(*leaf).error() == x509_errc::bad_validity);
     CHECK_FALSE(b.summary(*leaf).validity.has_value());
-    auto inter = b.parse_certificate(der("y2050-inter")).value();
+    auto inter = b.parse_certificate(x509_fixtures::der("y2050-inter")).value();
     const botan_x509::certificate* path[] = {&*leaf, &inter};
     path_options po;
     po.now = at(2025, 1, 1);

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -183,6 +184,13 @@ public:
         // certificate's, and `original` checks the signature instead.
         std::optional<Botan::X509_Certificate> cert;
         std::unique_ptr<detail::x509_signed_object> original;
+
+        // Work done once per certificate, however many paths it is on: its own key, and
+        // the keys its signature verified with (held, so that a pointer is never reused).
+        // Guarded by `memo`: a certificate may be shared between threads.
+        mutable std::mutex memo;
+        mutable std::optional<result<std::shared_ptr<const Botan::Public_Key>>> key;
+        mutable std::vector<std::shared_ptr<const Botan::Public_Key>> verified_by;
     };
     struct certificate {
         std::shared_ptr<const cert_data> p;
@@ -294,7 +302,16 @@ public:
     }
 
     result<public_key> subject_key(const certificate& c) const noexcept {
-        return parse_public_key(spki(c));
+        std::lock_guard lock(c.p->memo);
+        if (!c.p->key) {
+            auto k = parse_public_key(spki(c));
+            if (k)
+                c.p->key.emplace(std::move(k->key));
+            else
+                c.p->key.emplace(fail(k.error()));
+        }
+        if (!*c.p->key) return fail(c.p->key->error());
+        return public_key{c.p->key->value()};
     }
 
     // Botan's comparison of names (RFC 5280 §7.1 lets case and spacing differ); the DER
@@ -318,8 +335,18 @@ public:
 
     result<void> signed_by(const certificate& c, const public_key& k) const noexcept {
         try {
-            if (c.p->original) return detail::x509_verify(*c.p->original, *k.key);
-            return detail::x509_verify(*c.p->cert, *k.key);
+            {
+                std::lock_guard lock(c.p->memo);
+                for (const auto& seen : c.p->verified_by)
+                    if (seen == k.key) return {};
+            }
+            auto r = c.p->original ? detail::x509_verify(*c.p->original, *k.key)
+                                   : detail::x509_verify(*c.p->cert, *k.key);
+            if (r) {
+                std::lock_guard lock(c.p->memo);
+                if (c.p->verified_by.size() < 4) c.p->verified_by.push_back(k.key);
+            }
+            return r;
         } catch (...) {
             return fail(x509_errc::unsupported_signature);
         }
