@@ -237,8 +237,8 @@ TEST_CASE("more issuer candidates than the limits: a clear failure after bounded
     CHECK(v.work.limit_reached);
     CHECK(v.work.signature_checks == 4);
 
-    // One complete path allowed, and the first one fails (root B's path has the wrong
-    // name... here: the record for root B is checked at a time the chain has expired).
+    // One complete path allowed, and it fails (the leaf does not name www.example.org):
+    // the second, through root A, is not checked.
     auto sent = std::vector<byte_buffer>{der("x-leaf"), der("x-inter-b"), der("x-root-b"),
                                          der("x-inter-a"), der("x-root-a")};
     auto p = options();
