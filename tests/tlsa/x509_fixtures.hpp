@@ -21,8 +21,11 @@ inline std::string path(const std::string& name) {
 }
 
 inline std::string text(const std::string& name) {
-    std::ifstream f(path(name));
-    REQUIRE_MESSAGE(f.good(), "cannot read ", path(name));
+    // The path is made before the assertion: doctest does not allow one assertion inside
+    // another's message (with -s it deadlocks).
+    const std::string file = path(name);
+    std::ifstream f(file);
+    REQUIRE_MESSAGE(f.good(), "cannot read ", file);
     return {std::istreambuf_iterator<char>(f), {}};
 }
 
