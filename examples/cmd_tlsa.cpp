@@ -202,14 +202,26 @@ int run_verify(args a) {
     auto report = format_report(v, *records);
     if (verbose) {
         std::cout << report;
-        std::cout << "chain:\n";
-        for (std::size_t i = 0; i < v.chain.size(); ++i) {
-            const auto& c = v.chain[i];
-            std::cout << "  [" << i << "] " << c.subject << "\n      issuer " << c.issuer
-                      << "\n      valid " << time_text(c.not_before) << " to "
-                      << time_text(c.not_after) << "\n";
+        auto describe = [](std::size_t i, const crypto::cert_summary& c) {
+            std::cout << "  [" << i << "] " << c.subject << "\n      issuer " << c.issuer;
+            if (c.validity)
+                std::cout << "\n      valid " << time_text(c.validity->not_before) << " to "
+                          << time_text(c.validity->not_after) << "\n";
+            else
+                std::cout << "\n      validity unreadable\n";
             for (const auto& d : c.dns_ids)
                 std::cout << "      name " << d << "\n";
+        };
+        std::cout << "chain:\n";
+        for (std::size_t i = 0; i < v.chain.size(); ++i)
+            describe(i, v.chain[i]);
+        if (!v.path.empty()) {
+            std::cout << "path";
+            if (v.path_number > 0) std::cout << " " << v.path_number;
+            std::cout << " (of " << v.work.paths_checked << " checked, " << v.work.signature_checks
+                      << " signature checks):\n";
+            for (std::size_t i = 0; i < v.path.size(); ++i)
+                describe(i, v.path[i]);
         }
     } else {
         std::cout << report.substr(0, report.find('\n') + 1);
@@ -284,8 +296,9 @@ int run_generate(args a) {
         if (!host) {
             // The leaf's first DNS-ID that is a host name, as danetool does without --host.
             if (auto c = x509.parse_certificate(certs->front())) {
-                for (const auto& d : x509.identifiers(*c).dns_ids)
-                    if (d.find('*') == std::string::npos && (host = parse_host(d))) break;
+                if (auto ids = x509.identifiers(*c))
+                    for (const auto& d : ids->dns_ids)
+                        if (d.find('*') == std::string::npos && (host = parse_host(d))) break;
             }
         }
     } else {

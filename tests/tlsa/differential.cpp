@@ -30,6 +30,7 @@
 #include "dane/tlsa/generate.hpp"
 #include "dane/tlsa/verify.hpp"
 #include "pki.hpp"
+#include "x509_fixtures.hpp"
 
 using namespace dane;
 using namespace dane::tlsa;
@@ -208,9 +209,10 @@ verdict openssl_verdict(int port, const std::string& domain, const std::vector<r
     if (v.pass) v.text = "pass at depth " + std::to_string(v.depth) + " (" + v.record + ")";
     if (!v.pass && v.text.empty()) v.text = "no verdict";
     if (!v.pass)
-        v.category = v.text == "certificate has expired" ? "certificate-expired"
-                     : v.text == "hostname mismatch"     ? "certificate-host-mismatch"
-                                                         : "certificate-not-trusted";
+        v.category = v.text == "certificate has expired"        ? "certificate-expired"
+                     : v.text == "hostname mismatch"            ? "certificate-host-mismatch"
+                     : v.text == "certificate is not yet valid" ? "validation-failure"
+                                                                : "certificate-not-trusted";
     return v;
 }
 
@@ -291,6 +293,77 @@ int run_scenario(const temp_dir& dir, const scenario& sc, const std::vector<dane
         agreed += ossl.pass == mine.pass;
     }
     return agreed;
+}
+
+// The openssl-made fixtures of tests/data/x509/ (issue 8): the chain as named files, the
+// leaf's key file, and for each case whether OpenSSL is expected to agree. Where it is not
+// (its path building takes the first issuer by name and never another), the case says so
+// and asserts the library's own verdict.
+struct fixture_case {
+    std::string label;
+    std::vector<record> records;
+    std::vector<std::string> cas; // fixture names of the trust anchors
+    bool openssl_agrees = true;
+    bool expect_pass = true; // the library's verdict
+};
+
+int run_fixture_scenario(const temp_dir& dir, const std::string& label,
+                         const std::vector<std::string>& chain, const std::string& key,
+                         const std::vector<fixture_case>& cases) {
+    std::string chain_pem;
+    for (std::size_t i = 1; i < chain.size(); ++i)
+        chain_pem += x509_fixtures::text(chain[i] + ".pem");
+    std::string chain_file = chain_pem.empty() ? "" : dir.write("fx-" + label + ".pem", chain_pem);
+    openssl_server server(x509_fixtures::path(chain[0] + ".pem"), x509_fixtures::path(key),
+                          chain_file);
+    REQUIRE(server.port() > 0);
+    std::vector<byte_buffer> der;
+    for (const auto& c : chain)
+        der.push_back(x509_fixtures::der(c));
+    int agreed = 0;
+    for (const auto& c : cases) {
+        std::string ca_file;
+        std::vector<byte_buffer> cas;
+        std::string ca_pem;
+        for (const auto& name : c.cas) {
+            ca_pem += x509_fixtures::text(name + ".pem");
+            cas.push_back(x509_fixtures::der(name));
+        }
+        if (!ca_pem.empty()) ca_file = dir.write("fx-ca.pem", ca_pem);
+        auto ossl = openssl_verdict(server.port(), "mx.example.net", c.records, ca_file);
+        verify_options o;
+        o.mode = profile::generic;
+        o.reference_ids = {dns::name::parse("mx.example.net.").value()};
+        o.now = now;
+        for (const auto& a : cas)
+            o.trust_anchors.push_back(a);
+        auto res = verify(x509, c.records, der, o);
+        std::string mine = res.authenticated()
+                               ? "pass at depth " + std::to_string(res.depth)
+                               : std::string(to_string(res.failure)) + " (" + res.reason + ")";
+        MESSAGE(label << " / " << c.label << ": openssl " << ossl.text << " | dane " << mine
+                      << std::string(c.openssl_agrees ? "" : " (OpenSSL expected to differ)"));
+        CHECK(res.authenticated() == c.expect_pass);
+        if (c.openssl_agrees) {
+            CHECK(ossl.pass == res.authenticated());
+            if (ossl.pass && res.authenticated()) {
+                CHECK(ossl.depth == res.depth);
+                CHECK(ossl.record == record_key(c.records[*res.matched_record]));
+            }
+            if (!ossl.pass && !res.authenticated())
+                CHECK(ossl.category == std::string(to_string(res.failure)));
+            agreed += ossl.pass == res.authenticated();
+        } else {
+            CHECK(ossl.pass != res.authenticated());
+        }
+    }
+    return agreed;
+}
+
+record frec(const std::string& name, int u, int s, int m) {
+    return generate(x509, x509_fixtures::der(name), static_cast<cert_usage>(u),
+                    static_cast<selector_type>(s), static_cast<matching_type>(m))
+        .value();
 }
 
 record rec(const issued& c, int u, int s, int m) {
@@ -422,4 +495,86 @@ TEST_CASE("OpenSSL's DANE and tlsa::verify agree (generic profile)") {
     };
     n = run_scenario(dir, {"ECDSA expired intermediate", {&leaf2, &old_inter, &root}}, expired_ca);
     CHECK(n == static_cast<int>(expired_ca.size()));
+}
+
+TEST_CASE("OpenSSL's DANE and tlsa::verify agree on far validity dates (issue 8)") {
+    if (!have_openssl()) {
+        MESSAGE("openssl not found: differential test skipped");
+        return;
+    }
+    temp_dir dir;
+    REQUIRE(!dir.path.empty());
+    for (int y : {2049, 2050, 2262, 3015, 9999}) {
+        auto t = "y" + std::to_string(y);
+        std::vector<fixture_case> cases{
+            {"3 1 1 leaf", {frec(t + "-leaf", 3, 1, 1)}, {}},
+            {"2 0 1 root", {frec(t + "-root", 2, 0, 1)}, {}},
+            {"2 1 1 intermediate", {frec(t + "-inter", 2, 1, 1)}, {}},
+            {"0 0 1 root, CA root", {frec(t + "-root", 0, 0, 1)}, {t + "-root"}},
+            {"1 0 1 leaf, CA root", {frec(t + "-leaf", 1, 0, 1)}, {t + "-root"}},
+        };
+        int n = run_fixture_scenario(dir, t, {t + "-leaf", t + "-inter", t + "-root"}, "y-leaf.key",
+                                     cases);
+        CHECK(n == static_cast<int>(cases.size()));
+    }
+    std::vector<fixture_case> self{
+        {"3 1 1 itself", {frec("self-9999", 3, 1, 1)}, {}},
+        {"2 1 0 its key", {frec("self-9999", 2, 1, 0)}, {}},
+    };
+    int n = run_fixture_scenario(dir, "self9999", {"self-9999"}, "self-9999.key", self);
+    CHECK(n == 2);
+    std::vector<fixture_case> future{
+        {"2 0 1 root, leaf not yet valid", {frec("y3015-root", 2, 0, 1)}, {}, true, false},
+        {"3 1 1 leaf", {frec("future-leaf", 3, 1, 1)}, {}},
+    };
+    n = run_fixture_scenario(dir, "future", {"future-leaf", "y3015-inter", "y3015-root"},
+                             "y-leaf.key", future);
+    CHECK(n == 2);
+}
+
+TEST_CASE("OpenSSL's DANE and tlsa::verify on path building (issue 8)") {
+    if (!have_openssl()) {
+        MESSAGE("openssl not found: differential test skipped");
+        return;
+    }
+    temp_dir dir;
+    REQUIRE(!dir.path.empty());
+    // The copy of the intermediate signed by root B comes first: OpenSSL builds
+    // leaf - inter B - root B and never tries inter A.
+    std::vector<fixture_case> cross{
+        {"2 0 1 root A", {frec("x-root-a", 2, 0, 1)}, {}, false, true},
+        {"2 1 1 root A", {frec("x-root-a", 2, 1, 1)}, {}, false, true},
+        {"2 0 1 root B", {frec("x-root-b", 2, 0, 1)}, {}},
+        {"0 0 1 root A, CA root A", {frec("x-root-a", 0, 0, 1)}, {"x-root-a"}, false, true},
+        {"3 1 1 leaf", {frec("x-leaf", 3, 1, 1)}, {}},
+    };
+    run_fixture_scenario(dir, "cross", {"x-leaf", "x-inter-b", "x-root-b", "x-inter-a", "x-root-a"},
+                         "x-leaf.key", cross);
+    std::vector<fixture_case> cross_key{
+        {"2 1 0 root A key, not sent", {frec("x-root-a", 2, 1, 0)}, {}, false, true},
+        {"2 0 0 root A from DNS", {frec("x-root-a", 2, 0, 0)}, {}, false, true},
+        {"2 1 0 root B key, not sent", {frec("x-root-b", 2, 1, 0)}, {}},
+    };
+    run_fixture_scenario(dir, "crosskey", {"x-leaf", "x-inter-b", "x-inter-a"}, "x-leaf.key",
+                         cross_key);
+    std::vector<fixture_case> loop{
+        {"2 0 1 unrelated root", {frec("x-root-a", 2, 0, 1)}, {}, true, false},
+        {"2 0 1 Q", {frec("loop-q", 2, 0, 1)}, {}},
+    };
+    run_fixture_scenario(dir, "loop", {"loop-leaf", "loop-p", "loop-q"}, "x-leaf.key", loop);
+    std::vector<fixture_case> nc{
+        {"2 0 1 root", {frec("nc-root", 2, 0, 1)}, {}, true, false},
+        {"0 0 1 root, CA root", {frec("nc-root", 0, 0, 1)}, {"nc-root"}, true, false},
+        {"3 1 1 leaf", {frec("nc-leaf", 3, 1, 1)}, {}},
+    };
+    run_fixture_scenario(dir, "nc", {"nc-leaf", "nc-inter", "nc-root"}, "x-leaf.key", nc);
+    // An unrelated CA with the intermediate's name and no key identifier, sent first:
+    // OpenSSL takes it as the issuer and fails on its signature.
+    std::vector<fixture_case> impostor{
+        {"2 0 1 root A", {frec("x-root-a", 2, 0, 1)}, {}, false, true},
+        {"0 0 1 root A, CA root A", {frec("x-root-a", 0, 0, 1)}, {"x-root-a"}, false, true},
+        {"3 1 1 leaf", {frec("x-leaf", 3, 1, 1)}, {}},
+    };
+    run_fixture_scenario(dir, "impostor", {"x-leaf", "x-impostor-1", "x-inter-a", "x-root-a"},
+                         "x-leaf.key", impostor);
 }

@@ -578,8 +578,8 @@ TEST_CASE("per-record diagnostics") {
     CHECK(v.chain[0].subject.find("leaf") != std::string::npos);
     CHECK(v.path.size() == 3);
     auto text = format_report(v, rs);
-    CHECK(text.starts_with("pass: DANE-TA(2) Cert(0) SHA2-256(1) matched at depth 2, name "
-                           "mx.example.net\n"));
+    CHECK(text.starts_with("pass: DANE-TA(2) Cert(0) SHA2-256(1) matched at depth 2 on path 1, "
+                           "name mx.example.net\n"));
     CHECK(text.find("unusable, PKIX usages") != std::string::npos);
 }
 

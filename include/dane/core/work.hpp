@@ -12,7 +12,8 @@ struct work_done {
     std::size_t digests = 0;             // DS digests computed (DNSSEC)
     std::size_t nsec3_hashes = 0;        // NSEC3 names hashed (DNSSEC)
     std::size_t certificates_parsed = 0; // chain, full TLSA certificates, anchors (TLSA)
-    std::size_t paths_checked = 0;       // certificate path checks, signatures and all (TLSA)
+    std::size_t paths_checked = 0;       // complete candidate paths checked (TLSA)
+    std::size_t signature_checks = 0;    // issuer signatures verified to build paths (TLSA)
     bool cut_short = false;              // some limit stopped the work
 };
 

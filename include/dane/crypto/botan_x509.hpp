@@ -5,14 +5,23 @@
 //
 // Every Botan call is wrapped: no Botan exception leaves this header. Version differences
 // are marked with BOTAN_VERSION_MAJOR.
+//
+// The DER, the names as DER, the SubjectPublicKeyInfo and the validity times come from
+// x509_der.hpp's reader, not from Botan: Botan 2 cannot turn years from 2262 into a
+// time_point, and both versions refuse years above 3100 (RFC 5280 §4.1.2.5 allows 9999).
+// When Botan refuses a certificate, it is parsed again from a copy whose validity is
+// replaced, for the names and extensions only; its signature is then checked over the
+// original TBSCertificate with Botan's X509_Object.
 #pragma once
 
 #include <botan/build.h>
 
+#include <botan/data_src.h>
 #include <botan/hash.h>
 #include <botan/pk_keys.h>
 #include <botan/x509_ext.h>
 #include <botan/x509_key.h>
+#include <botan/x509_obj.h>
 #include <botan/x509cert.h>
 #include <botan/x509path.h>
 
@@ -20,6 +29,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -28,6 +39,7 @@
 #include "dane/core/bytes.hpp"
 #include "dane/core/result.hpp"
 #include "dane/crypto/x509.hpp"
+#include "dane/crypto/x509_der.hpp"
 
 namespace dane::crypto {
 
@@ -38,9 +50,42 @@ inline const std::uint8_t* x509_u8(bytes_view b) noexcept {
 inline bytes_view x509_bytes(const std::vector<std::uint8_t>& v) noexcept {
     return {reinterpret_cast<const std::byte*>(v.data()), v.size()};
 }
-inline std::chrono::sys_seconds x509_time(const Botan::X509_Time& t) {
-    return std::chrono::sys_seconds{
-        std::chrono::seconds{static_cast<std::int64_t>(t.time_since_epoch())}};
+
+// Any signed X.509 object, read only as far as X509_Object reads it (the TBS octets, the
+// signature algorithm and value): what checks the signature of a certificate whose
+// contents Botan refuses.
+class x509_signed_object final : public Botan::X509_Object {
+public:
+    explicit x509_signed_object(bytes_view der) {
+        Botan::DataSource_Memory src(x509_u8(der), der.size());
+        load_data(src);
+    }
+    std::string PEM_label() const override { return "CERTIFICATE"; }
+
+private:
+    void force_decode() override {}
+};
+
+// The signature of `o` checked with `key`, as an error value.
+inline result<void> x509_verify(const Botan::X509_Object& o, const Botan::Public_Key& key) {
+#if BOTAN_VERSION_MAJOR >= 3
+    auto code = o.verify_signature(key).first;
+#else
+    auto code = o.verify_signature(key);
+#endif
+    using C = Botan::Certificate_Status_Code;
+    if (code == C::VERIFIED || code == C::OK) return {};
+    if (code == C::SIGNATURE_ERROR) return fail(x509_errc::bad_signature);
+    return fail(x509_errc::unsupported_signature);
+}
+
+// A validity Botan accepts (UTCTime 2020-01-01 to 2049-12-31), put in place of one it
+// refuses so that the rest of the certificate can be read.
+inline bytes_view placeholder_validity() noexcept {
+    static constexpr unsigned char v[] = {
+        0x30, 0x1e, 0x17, 0x0d, '2', '0', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0',
+        'Z',  0x17, 0x0d, '4',  '9', '1', '2', '3', '1', '2', '3', '5', '9', '5', '9', 'Z'};
+    return {reinterpret_cast<const std::byte*>(v), sizeof v};
 }
 
 inline path_error classify(Botan::Certificate_Status_Code c) noexcept {
@@ -120,6 +165,8 @@ inline int severity(path_error e) noexcept {
         return 1;
     case path_error::expired:
         return 2;
+    case path_error::bad_validity:
+        return 4; // nothing about such a certificate can be trusted
     default:
         return 3;
     }
@@ -128,10 +175,22 @@ inline int severity(path_error e) noexcept {
 
 class botan_x509 {
 public:
-    // Parsed once, shared by every copy.
+    // Parsed once, shared by every copy. `fields` are views into `der`.
     struct cert_data {
-        Botan::X509_Certificate cert;
         byte_buffer der;
+        certificate_fields fields;
+        // Names and extensions. When Botan refused the certificate, this was parsed from a
+        // copy with a placeholder validity: its dates and signature are not the
+        // certificate's, and `original` checks the signature instead.
+        std::optional<Botan::X509_Certificate> cert;
+        std::unique_ptr<detail::x509_signed_object> original;
+
+        // Work done once per certificate, however many paths it is on: its own key, and
+        // the keys its signature verified with (held, so that a pointer is never reused).
+        // Guarded by `memo`: a certificate may be shared between threads.
+        mutable std::mutex memo;
+        mutable std::optional<result<std::shared_ptr<const Botan::Public_Key>>> key;
+        mutable std::vector<std::shared_ptr<const Botan::Public_Key>> verified_by;
     };
     struct certificate {
         std::shared_ptr<const cert_data> p;
@@ -154,11 +213,23 @@ public:
         // §2.1.2), and Cert(0) matching hashes these exact octets, so refuse anything else.
         if (!detail::is_single_der_sequence(der)) return fail(x509_errc::bad_certificate);
         try {
-            Botan::X509_Certificate c(detail::x509_u8(der), der.size());
-            if (!equal_bytes(detail::x509_bytes(c.BER_encode()), der))
-                return fail(x509_errc::bad_certificate);
-            auto d = std::make_shared<cert_data>(cert_data{std::move(c), {}});
+            auto d = std::make_shared<cert_data>();
             d->der.assign(der.begin(), der.end());
+            auto fields = read_certificate_fields(d->der);
+            if (!fields) return fail(fields.error());
+            d->fields = std::move(*fields);
+            if (auto c = botan_parse(d->der)) {
+                d->cert.emplace(std::move(*c));
+            } else {
+                // Botan refuses the dates (years above 3100, or unreadable ones), or
+                // something else: read the rest from a copy with dates it accepts. When
+                // that fails too, the certificate is malformed beyond its dates.
+                auto copy = with_validity(d->fields, detail::placeholder_validity());
+                auto c2 = botan_parse(copy);
+                if (!c2) return fail(x509_errc::bad_certificate);
+                d->cert.emplace(std::move(*c2));
+                d->original = std::make_unique<detail::x509_signed_object>(d->der);
+            }
             return certificate{std::move(d)};
         } catch (...) {
             return fail(x509_errc::bad_certificate);
@@ -185,28 +256,29 @@ public:
         return c.p->der;
     }
 
+    // The exact octets of the certificate's SubjectPublicKeyInfo (valid as long as `c`).
     bytes_view spki(const certificate& c) const noexcept {
-        // A reference into the certificate's data: valid as long as `c`.
-        return detail::x509_bytes(c.p->cert.subject_public_key_info());
+        return c.p->fields.spki;
     }
 
-    byte_buffer digest(hash_algorithm alg, bytes_view data) const noexcept {
+    result<byte_buffer> digest(hash_algorithm alg, bytes_view data) const noexcept {
         try {
             // crypto::to_string spells the hashes as Botan names them ("SHA-256").
-            auto h = Botan::HashFunction::create_or_throw(std::string(to_string(alg)));
+            auto h = Botan::HashFunction::create(std::string(to_string(alg)));
+            if (!h) return fail(x509_errc::digest_unavailable);
             h->update(detail::x509_u8(data), data.size());
             byte_buffer out(h->output_length());
             h->final(reinterpret_cast<std::uint8_t*>(out.data()));
             return out;
         } catch (...) {
-            return {}; // matches nothing
+            return fail(x509_errc::digest_unavailable);
         }
     }
 
-    presented_identifiers identifiers(const certificate& c) const noexcept {
+    result<presented_identifiers> identifiers(const certificate& c) const noexcept {
         presented_identifiers out;
         try {
-            const auto& san = c.p->cert.subject_alt_name();
+            const auto& san = c.p->cert->subject_alt_name();
 #if BOTAN_VERSION_MAJOR >= 3
             for (const auto& d : san.dns())
                 out.dns_ids.push_back(d);
@@ -214,46 +286,69 @@ public:
             for (const auto& d : san.get_attribute("DNS"))
                 out.dns_ids.push_back(d);
 #endif
-            for (const auto& cn : c.p->cert.subject_dn().get_attribute("X520.CommonName"))
+            for (const auto& cn : c.p->cert->subject_dn().get_attribute("X520.CommonName"))
                 out.common_names.push_back(cn);
         } catch (...) {
+            return fail(x509_errc::unsupported_certificate);
         }
         return out;
     }
 
-    bool is_self_issued(const certificate& c) const noexcept {
-        try {
-            return c.p->cert.subject_dn() == c.p->cert.issuer_dn();
-        } catch (...) {
-            return false;
+    result<validity_period> validity(const certificate& c) const noexcept {
+        const auto& f = c.p->fields;
+        if (!f.not_before) return fail(f.not_before.error());
+        if (!f.not_after) return fail(f.not_after.error());
+        return validity_period{*f.not_before, *f.not_after};
+    }
+
+    result<public_key> subject_key(const certificate& c) const noexcept {
+        std::lock_guard lock(c.p->memo);
+        if (!c.p->key) {
+            auto k = parse_public_key(spki(c));
+            if (k)
+                c.p->key.emplace(std::move(k->key));
+            else
+                c.p->key.emplace(fail(k.error()));
         }
+        if (!*c.p->key) return fail(c.p->key->error());
+        return public_key{c.p->key->value()};
+    }
+
+    // Botan's comparison of names (RFC 5280 §7.1 lets case and spacing differ); the DER
+    // octets when it cannot compare.
+    bool is_self_issued(const certificate& c) const noexcept {
+        return same_name(c, true, c, false);
     }
 
     // RFC 5280 §4.2.1.1: when both key identifiers are present they must agree; names
     // must always (§6.1.3 (a)(4)).
     bool may_have_issued(const certificate& issuer, const certificate& subject) const noexcept {
+        if (!same_name(subject, false, issuer, true)) return false;
         try {
-            const auto& i = issuer.p->cert;
-            const auto& s = subject.p->cert;
-            if (!(s.issuer_dn() == i.subject_dn())) return false;
-            const auto& akid = s.authority_key_id();
-            const auto& skid = i.subject_key_id();
+            const auto& akid = subject.p->cert->authority_key_id();
+            const auto& skid = issuer.p->cert->subject_key_id();
             return akid.empty() || skid.empty() || akid == skid;
         } catch (...) {
             return false;
         }
     }
 
-    bool valid_at(const certificate& c, std::chrono::sys_seconds now) const noexcept {
-        auto s = summary_times(c);
-        return s.first <= now && now <= s.second;
-    }
-
-    bool signed_by(const certificate& c, const public_key& k) const noexcept {
+    result<void> signed_by(const certificate& c, const public_key& k) const noexcept {
         try {
-            return c.p->cert.check_signature(*k.key);
+            {
+                std::lock_guard lock(c.p->memo);
+                for (const auto& seen : c.p->verified_by)
+                    if (seen == k.key) return {};
+            }
+            auto r = c.p->original ? detail::x509_verify(*c.p->original, *k.key)
+                                   : detail::x509_verify(*c.p->cert, *k.key);
+            if (r) {
+                std::lock_guard lock(c.p->memo);
+                if (c.p->verified_by.size() < 4) c.p->verified_by.push_back(k.key);
+            }
+            return r;
         } catch (...) {
-            return false;
+            return fail(x509_errc::unsupported_signature);
         }
     }
 
@@ -277,8 +372,13 @@ public:
         try {
             const std::size_t top = path.size() - 1;
             auto cert = [&](std::size_t i) -> const Botan::X509_Certificate& {
-                return path[i]->p->cert;
+                return *path[i]->p->cert;
             };
+
+            // Dates that cannot be read make the certificate unusable in a path.
+            for (std::size_t i = 0; i <= top; ++i)
+                if (!validity(*path[i]))
+                    note(path_error::bad_validity, i, "validity times cannot be read");
 
             // Signatures, issuer names, CA flags and key strength, each issuer key loaded
             // once (RFC 5280 §6.1.3 (a), §6.1.4 (k) and (n)).
@@ -291,20 +391,21 @@ public:
 #if BOTAN_VERSION_MAJOR >= 3
                 if (!issuer.allowed_usage(Botan::Key_Constraints::KeyCertSign))
                     note(path_error::issuer_not_ca, i, "issuer key usage lacks keyCertSign");
-                std::unique_ptr<Botan::Public_Key> key = issuer.subject_public_key();
 #else
                 if (!issuer.allowed_usage(Botan::Key_Constraints::KEY_CERT_SIGN))
                     note(path_error::issuer_not_ca, i, "issuer key usage lacks keyCertSign");
-                std::unique_ptr<Botan::Public_Key> key = issuer.load_subject_public_key();
 #endif
+                auto key = subject_key(*path[i + 1]);
                 if (!key) {
                     note(path_error::bad_signature, i, "issuer public key unusable");
                     continue;
                 }
-                if (key->estimated_strength() < config_.minimum_key_strength)
+                if (key->key->estimated_strength() < config_.minimum_key_strength)
                     note(path_error::weak_crypto, i, "issuer key too weak");
-                if (!subject.check_signature(*key)) {
-                    note(path_error::bad_signature, i, "signature does not verify");
+                if (auto sig = signed_by(*path[i], *key); !sig) {
+                    note(path_error::bad_signature, i,
+                         sig.error() == x509_errc::bad_signature ? "signature does not verify"
+                                                                 : "signature cannot be checked");
                     continue;
                 }
                 if (detail::weak_hash(subject))
@@ -332,10 +433,11 @@ public:
             // stands, as RFC 5280 §6.1.1 (d) treats trust anchors.
             for (std::size_t i = 0; i <= top; ++i) {
                 if (i == top && !is_self_issued(*path[i])) continue;
-                auto [nb, na] = summary_times(*path[i]);
-                if (opt.now < nb)
+                auto period = validity(*path[i]);
+                if (!period) continue; // noted above
+                if (opt.now < period->not_before)
                     note(path_error::not_yet_valid, i, "certificate is not yet valid");
-                else if (opt.now > na)
+                else if (opt.now > period->not_after)
                     note(path_error::expired, i, "certificate has expired");
             }
 
@@ -345,11 +447,11 @@ public:
 #if BOTAN_VERSION_MAJOR >= 3
             std::vector<Botan::X509_Certificate> certs;
             for (const auto* c : path)
-                certs.push_back(c->p->cert);
+                certs.push_back(*c->p->cert);
 #else
             std::vector<std::shared_ptr<const Botan::X509_Certificate>> certs;
             for (const auto* c : path)
-                certs.push_back(std::shared_ptr<const Botan::X509_Certificate>(c->p, &c->p->cert));
+                certs.push_back(std::shared_ptr<const Botan::X509_Certificate>(c->p, &*c->p->cert));
 #endif
             for (std::size_t i = 0; i <= top; ++i) {
                 const auto& subject = cert(i);
@@ -389,26 +491,39 @@ public:
     cert_summary summary(const certificate& c) const noexcept {
         cert_summary s;
         try {
-            s.subject = c.p->cert.subject_dn().to_string();
-            s.issuer = c.p->cert.issuer_dn().to_string();
-            auto [nb, na] = summary_times(c);
-            s.not_before = nb;
-            s.not_after = na;
-            s.dns_ids = identifiers(c).dns_ids;
+            s.subject = c.p->cert->subject_dn().to_string();
+            s.issuer = c.p->cert->issuer_dn().to_string();
         } catch (...) {
         }
+        if (auto v = validity(c)) s.validity = *v;
+        if (auto ids = identifiers(c)) s.dns_ids = std::move(ids->dns_ids);
         return s;
     }
 
 private:
-    std::pair<std::chrono::sys_seconds, std::chrono::sys_seconds>
-    summary_times(const certificate& c) const noexcept {
+    static std::optional<Botan::X509_Certificate> botan_parse(bytes_view der) {
         try {
-            return {detail::x509_time(c.p->cert.not_before()),
-                    detail::x509_time(c.p->cert.not_after())};
+            Botan::X509_Certificate c(detail::x509_u8(der), der.size());
+            if (!equal_bytes(detail::x509_bytes(c.BER_encode()), der)) return std::nullopt;
+            return c;
         } catch (...) {
-            // Unreadable dates: a window no time falls into.
-            return {std::chrono::sys_seconds::max(), std::chrono::sys_seconds::min()};
+            return std::nullopt;
+        }
+    }
+
+    // Whether the subject (or issuer) name of `a` is the subject (or issuer) name of `b`.
+    static bool same_name(const certificate& a, bool a_subject, const certificate& b,
+                          bool b_subject) noexcept {
+        try {
+            const auto& ca = *a.p->cert;
+            const auto& cb = *b.p->cert;
+            return (a_subject ? ca.subject_dn() : ca.issuer_dn()) ==
+                   (b_subject ? cb.subject_dn() : cb.issuer_dn());
+        } catch (...) {
+            const auto& fa = a.p->fields;
+            const auto& fb = b.p->fields;
+            return equal_bytes(a_subject ? fa.subject : fa.issuer,
+                               b_subject ? fb.subject : fb.issuer);
         }
     }
 

@@ -3,7 +3,9 @@
 // a DANE-TA(2) or PKIX match also needs the names a certificate presents (RFC 6125 §6.4)
 // and a certification path checked up to a trust anchor (RFC 5280 §6). The tlsa layer
 // builds paths and decides; the backend parses and checks. crypto/botan_x509.hpp is the
-// Botan implementation; a test can bring its own.
+// Botan implementation; a test can bring its own. A backend reports failures as error
+// values (x509_errc), never as `false` or an empty buffer: "the signature does not verify"
+// and "the signature could not be checked" are different answers.
 //
 // Also here, because it is plain text processing every caller of the backend needs: PEM
 // (RFC 7468) decoding.
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,8 +32,13 @@ namespace dane::crypto {
 // Errors of X.509 parsing. Kept apart from crypto::errc (backend.hpp), which speaks of
 // DNSSEC keys and signatures; these are about certificates.
 enum class x509_errc {
-    bad_certificate = 1, // not exactly one DER X.509 certificate the backend can read
-    bad_public_key,      // not exactly one DER SubjectPublicKeyInfo of a usable algorithm
+    bad_certificate = 1,   // not exactly one DER X.509 certificate the backend can read
+    bad_public_key,        // not exactly one DER SubjectPublicKeyInfo of a usable algorithm
+    bad_validity,          // validity times that are not RFC 5280 §4.1.2.5 UTCTime/GeneralizedTime
+    bad_signature,         // the signature does not verify with the key
+    unsupported_signature, // a signature algorithm or key the backend cannot check with
+    unsupported_certificate, // parts (names, extensions) the backend's parser refuses
+    digest_unavailable,      // the backend has no implementation of the digest
 };
 
 namespace detail {
@@ -43,6 +51,16 @@ public:
             return "malformed or unsupported certificate";
         case x509_errc::bad_public_key:
             return "malformed or unsupported public key";
+        case x509_errc::bad_validity:
+            return "unreadable certificate validity";
+        case x509_errc::bad_signature:
+            return "signature does not verify";
+        case x509_errc::unsupported_signature:
+            return "signature cannot be checked";
+        case x509_errc::unsupported_certificate:
+            return "certificate content the backend cannot read";
+        case x509_errc::digest_unavailable:
+            return "digest unavailable";
         }
         return "unknown X.509 error";
     }
@@ -81,6 +99,7 @@ enum class path_error {
     weak_crypto,        // a key or signature hash below the configured strength
     not_yet_valid,      // the validation time is before notBefore
     expired,            // the validation time is after notAfter
+    bad_validity,       // validity times that cannot be read (RFC 5280 §4.1.2.5)
     malformed,          // the backend could not process a certificate
     other,
 };
@@ -109,6 +128,8 @@ inline std::string_view to_string(path_error e) noexcept {
         return "certificate-not-yet-valid";
     case path_error::expired:
         return "certificate-expired";
+    case path_error::bad_validity:
+        return "certificate-validity-unreadable";
     case path_error::malformed:
         return "malformed-certificate";
     case path_error::other:
@@ -132,12 +153,21 @@ struct path_options {
     bool server_auth = true;
 };
 
-// One line per certificate for diagnostics (what danecheck prints about a chain).
+// A certificate's validity period (RFC 5280 §4.1.2.5), to the second: years 1950 to 9999.
+struct validity_period {
+    std::chrono::sys_seconds not_before{};
+    std::chrono::sys_seconds not_after{};
+    bool contains(std::chrono::sys_seconds t) const noexcept {
+        return not_before <= t && t <= not_after;
+    }
+};
+
+// One line per certificate for diagnostics (what danecheck prints about a chain). What the
+// backend cannot read is left empty (names) or absent (dates).
 struct cert_summary {
     std::string subject;
     std::string issuer;
-    std::chrono::sys_seconds not_before{};
-    std::chrono::sys_seconds not_after{};
+    std::optional<validity_period> validity;
     std::vector<std::string> dns_ids;
 };
 
@@ -156,20 +186,28 @@ concept x509_backend = requires {
 }
 &&requires(const B& b, bytes_view der, const typename B::certificate& c,
            const typename B::public_key& k, std::span<const typename B::certificate* const> path,
-           const typename B::public_key* anchor_key, const path_options& opt, hash_algorithm alg) {
-    // Exactly one DER certificate, nothing before or after it.
+           const typename B::public_key* anchor_key, const path_options& opt,
+           hash_algorithm alg) {
+    // Exactly one DER certificate, nothing before or after it. A certificate whose
+    // validity or extensions the backend cannot read still parses when its DER, names and
+    // SubjectPublicKeyInfo can be read: DANE-EE(3) needs nothing more (RFC 7671 §5.1).
     { b.parse_certificate(der) } -> std::same_as<result<typename B::certificate>>;
     // Exactly one DER SubjectPublicKeyInfo of an algorithm the backend can verify with.
     { b.parse_public_key(der) } -> std::same_as<result<typename B::public_key>>;
     { b.der(c) } -> std::same_as<bytes_view>;
     { b.spki(c) } -> std::same_as<bytes_view>;
-    { b.digest(alg, der) } -> std::same_as<byte_buffer>;
-    { b.identifiers(c) } -> std::same_as<presented_identifiers>;
+    { b.digest(alg, der) } -> std::same_as<result<byte_buffer>>;
+    { b.identifiers(c) } -> std::same_as<result<presented_identifiers>>;
+    { b.validity(c) } -> std::same_as<result<validity_period>>;
+    // The certificate's own key, to check what it signed.
+    { b.subject_key(c) } -> std::same_as<result<typename B::public_key>>;
+    // Predicates over names and key identifiers, which cannot fail.
     { b.is_self_issued(c) } -> std::same_as<bool>;
-    // Issuer name and key identifiers fit; no signature check (that is check_path's).
+    // Issuer name and key identifiers fit; no signature check (that is signed_by's).
     { b.may_have_issued(c, c) } -> std::same_as<bool>;
-    { b.valid_at(c, opt.now) } -> std::same_as<bool>;
-    { b.signed_by(c, k) } -> std::same_as<bool>;
+    // The certificate's signature verifies with `k`: bad_signature when it does not,
+    // unsupported_signature when it cannot be checked.
+    { b.signed_by(c, k) } -> std::same_as<result<void>>;
     { b.check_path(path, anchor_key, opt) } -> std::same_as<path_check>;
     { b.summary(c) } -> std::same_as<cert_summary>;
 };

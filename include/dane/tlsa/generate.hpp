@@ -31,10 +31,16 @@ inline result<record> record_from_selected(const auto& backend, bytes_view selec
         r.data.assign(selected.begin(), selected.end());
         break;
     case matching_type::sha2_256:
-        r.data = backend.digest(crypto::hash_algorithm::sha256, selected);
+        if (auto d = backend.digest(crypto::hash_algorithm::sha256, selected))
+            r.data = std::move(*d);
+        else
+            return fail(errc::unsupported);
         break;
     case matching_type::sha2_512:
-        r.data = backend.digest(crypto::hash_algorithm::sha512, selected);
+        if (auto d = backend.digest(crypto::hash_algorithm::sha512, selected))
+            r.data = std::move(*d);
+        else
+            return fail(errc::unsupported);
         break;
     default:
         return fail(errc::unsupported);

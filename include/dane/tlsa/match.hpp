@@ -188,7 +188,11 @@ public:
 private:
     bytes_view cached(int slot, crypto::hash_algorithm alg, bytes_view base) {
         auto& d = digests_[static_cast<std::size_t>(slot)];
-        if (!d) d = backend_->digest(alg, base);
+        if (!d) {
+            // A digest the backend cannot compute matches nothing (fail closed).
+            auto computed = backend_->digest(alg, base);
+            d = computed ? std::move(*computed) : byte_buffer{};
+        }
         return *d;
     }
 

@@ -17,21 +17,30 @@
 // record reported agree with SSL_get0_dane_authority and SSL_get0_dane_tlsa:
 //  1. DANE-EE(3) against the leaf: a match authenticates, with no name or date checks
 //     (RFC 7671 §5.1, RFC 7672 §3.1.1).
-//  2. DANE-TA(2): the chain is built up from the leaf out of what the server sent plus the
+//  2. DANE-TA(2): paths are built up from the leaf out of what the server sent plus the
 //     full certificates of TA records (RFC 7671 §5.2.2's "2 0 0"; also "0 0 0" in the
-//     generic profile, as OpenSSL does). The first certificate above the leaf that a
-//     DANE-TA record matches is the only trust anchor. When none matches, a "2 1 0" public
-//     key that signed the topmost certificate is the anchor (RFC 7671 §5.2.3); its depth is
-//     that certificate's. The path is checked at the given time and the leaf must present a
+//     generic profile, as OpenSSL does). On each path, the first certificate above the leaf
+//     that a DANE-TA record matches is the trust anchor. A "2 1 0" public key that signed
+//     the top of a path is an anchor too (RFC 7671 §5.2.3); its depth is that
+//     certificate's. A path is checked at the given time and the leaf must present a
 //     reference identifier (RFC 7671 §10.2, RFC 7672 §3.2.2).
 //  3. Generic profile only, PKIX-EE(1) and PKIX-TA(0): an ordinary PKIX path to the
 //     caller's trust anchors, with names and dates, that a record matches (the leaf for
 //     PKIX-EE, a certificate above it for PKIX-TA, RFC 7671 §5.3-5.4).
+//
+// Unlike OpenSSL, which takes the first certificate with the issuer's name and never
+// another, paths are built depth first with backtracking (RFC 4158 §2-3): issuer
+// candidates by name, narrowed by key identifiers, each kept only when its key verifies
+// the signature below it. So a server that sends an intermediate cross-signed by another
+// root first, a stale intermediate, or an unrelated CA with the same name, is still
+// authenticated through the path the records name. The search stops at the first path
+// that authenticates, and within verify_limits (paths, depth, signature checks).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -95,6 +104,13 @@ struct verify_limits {
     std::size_t max_chain = 20;
     // Certificates in a path, leaf and trust anchor included.
     std::size_t max_path = 10;
+    // Complete candidate paths checked (each a full path check) before giving up.
+    std::size_t max_paths = 8;
+    // Signatures verified while choosing issuers (each candidate issuer costs one).
+    std::size_t max_signature_checks = 64;
+    // Issuer candidates tried while building paths, a signature check remembered from an
+    // earlier path included (paths share their lower parts).
+    std::size_t max_issuer_candidates = 256;
     // Trust anchors parsed for the PKIX usages.
     std::size_t max_trust_anchors = 1000;
 };
@@ -142,6 +158,7 @@ struct record_report {
     unusable_reason unusable = unusable_reason::none;
     bool matched = false;                  // it matched a certificate of the chain
     int depth = -1;                        // ... at this depth (leaf = 0)
+    int path_number = -1;                  // ... on this candidate path (1 = first checked)
     bool authenticated = false;            // this is the record the server was authenticated by
     rpt_result failure = rpt_result::none; // matched, and the checks it requires failed
     std::string detail; // why it did not authenticate, in words ("no match", "expired ...")
@@ -157,13 +174,15 @@ struct verification {
     std::string reason;
     std::optional<std::size_t> matched_record; // index into the records given
     int depth = -1;                            // what SSL_get0_dane_authority reports
+    int path_number = -1;                      // the candidate path (1 = first checked)
     bool bare_key_anchor = false;              // the TA is a "2 1 0" public key
     std::optional<identity_match> name;        // the name checked (DANE-TA, PKIX)
     std::vector<record_report> records;        // one per record given, same order
     std::vector<crypto::cert_summary> chain;   // what the server sent, parsed
     std::vector<crypto::cert_summary> path;    // the path checked, leaf to anchor
     // The work done, bounded by verify_limits (docs/ARCHITECTURE.md: results report the work done).
-    // Fills certificates_parsed and paths_checked.
+    // Fills certificates_parsed, paths_checked, signature_checks and cut_short (the path
+    // search stopped at a limit).
     dane::work_done work{};
 
     bool authenticated() const noexcept { return status == outcome::authenticated; }
@@ -178,6 +197,7 @@ inline rpt_result rpt_for(crypto::path_error e) noexcept {
     case crypto::path_error::expired:
         return rpt_result::certificate_expired;
     case crypto::path_error::not_yet_valid:
+    case crypto::path_error::bad_validity:
     case crypto::path_error::malformed:
     case crypto::path_error::other:
         return rpt_result::validation_failure;
@@ -327,23 +347,94 @@ private:
         return false;
     }
 
-    // The issuer of path.back() among `pools` (tried in order): name and key identifier
-    // fit, not already on the path; one valid at the validation time is preferred, as
-    // OpenSSL's get0_best_issuer_sk does.
-    const cert* find_issuer(const std::vector<const cert*>& path,
-                            std::initializer_list<const std::vector<const cert*>*> pools) const {
-        const cert* top = path.back();
-        if (b_.is_self_issued(*top)) return nullptr; // a root: nothing above it
-        const cert* fallback = nullptr;
-        for (const auto* pool : pools) {
-            for (const auto* c : *pool) {
-                if (!b_.may_have_issued(*c, *top) || in_path(path, c)) continue;
-                if (b_.valid_at(*c, opt_.now)) return c;
-                if (!fallback) fallback = c;
-            }
-            if (fallback) return fallback;
+    // What a visit of a partial path decides.
+    enum class step {
+        stop,   // authenticated, or a limit reached: the search is over
+        done,   // this path was judged; do not build above it
+        extend, // look for issuers above it
+    };
+
+    bool may_check_path() {
+        if (v_.work.paths_checked < opt_.limits.max_paths) return true;
+        v_.work.cut_short = true;
+        return false;
+    }
+
+    // The key of `c`, parsed once per certificate.
+    const key* key_of(const cert* c) {
+        for (auto& [owner, k] : subject_keys_)
+            if (owner == c) return k ? &*k : nullptr;
+        auto k = b_.subject_key(*c);
+        subject_keys_.emplace_back(c, k ? std::optional<key>(std::move(*k)) : std::nullopt);
+        return subject_keys_.back().second ? &*subject_keys_.back().second : nullptr;
+    }
+
+    // Whether `k` verifies the signature on `subject`: one signature check, remembered per
+    // pair, within max_signature_checks.
+    bool verified(const cert* subject, const void* signer, const key* k) {
+        for (const auto& s : signatures_)
+            if (s.subject == subject && s.signer == signer) return s.ok;
+        if (v_.work.signature_checks >= opt_.limits.max_signature_checks) {
+            v_.work.cut_short = true;
+            return false;
         }
-        return fallback;
+        ++v_.work.signature_checks;
+        bool ok = k && b_.signed_by(*subject, *k).has_value();
+        signatures_.push_back({subject, signer, ok});
+        return ok;
+    }
+
+    // The issuer candidates of path.back() in `pool` (RFC 4158 §3: name, then key
+    // identifiers), not on the path yet; those valid at the validation time first, as
+    // OpenSSL's get0_best_issuer_sk prefers them. A self-issued certificate ends a path.
+    std::vector<const cert*> candidates(const std::vector<const cert*>& path,
+                                        const std::vector<const cert*>& pool) const {
+        std::vector<const cert*> now_valid, other;
+        const cert* top = path.back();
+        if (b_.is_self_issued(*top)) return {};
+        for (const auto* c : pool) {
+            if (!b_.may_have_issued(*c, *top) || in_path(path, c)) continue;
+            auto period = b_.validity(*c);
+            (period && period->contains(opt_.now) ? now_valid : other).push_back(c);
+        }
+        now_valid.insert(now_valid.end(), other.begin(), other.end());
+        return now_valid;
+    }
+
+    // Depth-first path building with backtracking from `path` (the leaf alone at the
+    // start). visit(path) judges a path as it grows; after(path) runs once every path
+    // above it has been tried. Both return step::stop to end the search.
+    template <class Visit, class After>
+    bool search(std::vector<const cert*>& path, const std::vector<const cert*>& pool, Visit& visit,
+                After& after) {
+        step s = visit(path);
+        if (s == step::stop) return true;
+        if (s == step::extend && path.size() < opt_.limits.max_path) {
+            // Issuers whose signature verifies first; then those whose signature does not,
+            // so that a chain with no valid path is still checked, and its failure is
+            // reported ("bad-signature at depth 0") rather than "no match". The path check
+            // verifies every signature again, so such a path never authenticates.
+            std::vector<const cert*> unverified;
+            for (int pass = 0; pass < 2; ++pass) {
+                for (const auto* c : pass == 0 ? candidates(path, pool) : unverified) {
+                    if (++candidates_tried_ > opt_.limits.max_issuer_candidates) {
+                        v_.work.cut_short = true;
+                        return true;
+                    }
+                    if (pass == 0 && !verified(path.back(), c, key_of(c))) {
+                        if (v_.work.cut_short) return true;
+                        unverified.push_back(c);
+                        continue;
+                    }
+                    path.push_back(c);
+                    bool stop = search(path, pool, visit, after);
+                    path.pop_back();
+                    if (stop) return true;
+                }
+            }
+        }
+        if (v_.work.cut_short) return true;
+        return after(path) == step::stop;
     }
 
     // Checks path[0..top] with path[top] (or `anchor_key`) as the trust anchor, then the
@@ -365,10 +456,13 @@ private:
             detail = "no reference identifier to check the certificate name against";
             return rpt_result::certificate_host_mismatch;
         }
-        auto m = match_identity(b_.identifiers(*path[0]), opt_.reference_ids);
+        auto ids = b_.identifiers(*path[0]);
+        std::optional<identity_match> m;
+        if (ids) m = match_identity(*ids, opt_.reference_ids);
         if (!m) {
             reason = "name-mismatch";
-            detail = "the certificate names none of the reference identifiers";
+            detail = ids ? "the certificate names none of the reference identifiers"
+                         : "the certificate's names cannot be read";
             return rpt_result::certificate_host_mismatch;
         }
         name_ = std::move(*m);
@@ -376,20 +470,25 @@ private:
     }
 
     void describe_path(const std::vector<const cert*>& path, std::size_t top) {
-        if (!opt_.describe_certificates) return;
+        if (!opt_.describe_certificates || v_.authenticated()) return;
         v_.path.clear();
         for (std::size_t i = 0; i <= top && i < path.size(); ++i)
             v_.path.push_back(b_.summary(*path[i]));
     }
 
-    // Records the result of checking through record `i` at `depth`.
+    // Records the result of checking through record `i` at `depth` on the path checked
+    // last. A record keeps the first failure it met unless a later path authenticates.
     void settle(std::size_t i, int depth, rpt_result failure, std::string reason,
                 std::string detail, bool bare_key) {
         auto& rep = v_.records[i];
-        rep.matched = true;
-        rep.depth = depth;
+        const int path_number = static_cast<int>(v_.work.paths_checked);
+        if (rep.authenticated) return;
         if (failure == rpt_result::none) {
+            rep.matched = true;
+            rep.depth = depth;
+            rep.path_number = path_number;
             rep.authenticated = true;
+            rep.failure = rpt_result::none;
             rep.detail.clear();
             if (!v_.authenticated()) {
                 v_.status = outcome::authenticated;
@@ -397,23 +496,39 @@ private:
                 v_.reason.clear();
                 v_.matched_record = i;
                 v_.depth = depth;
+                v_.path_number = path_number;
                 v_.bare_key_anchor = bare_key;
                 v_.name = name_;
             }
-        } else {
-            rep.failure = failure;
-            rep.detail = std::move(detail);
-            if (!v_.authenticated() && v_.failure == rpt_result::none) {
-                v_.failure = failure;
-                v_.reason = std::move(reason);
-                v_.matched_record = i;
-                v_.depth = depth;
-                v_.bare_key_anchor = bare_key;
-            }
+            return;
+        }
+        if (rep.failure != rpt_result::none) return;
+        rep.matched = true;
+        rep.depth = depth;
+        rep.path_number = path_number;
+        rep.failure = failure;
+        rep.detail = std::move(detail);
+        if (!v_.authenticated() && v_.failure == rpt_result::none) {
+            v_.failure = failure;
+            v_.reason = std::move(reason);
+            v_.matched_record = i;
+            v_.depth = depth;
+            v_.path_number = path_number;
+            v_.bare_key_anchor = bare_key;
         }
     }
 
-    // Step 2: DANE-TA(2). Returns whether a trust anchor was found.
+    // After a search that stopped at a limit without authenticating: that is the reason.
+    void note_limit() {
+        if (!v_.work.cut_short || v_.authenticated()) return;
+        v_.failure = rpt_result::certificate_not_trusted;
+        v_.reason = "path-search-limit";
+        v_.matched_record.reset();
+        v_.depth = -1;
+        v_.path_number = -1;
+    }
+
+    // Step 2: DANE-TA(2). Returns whether a trust anchor was found on some path.
     bool try_dane_ta() {
         std::vector<std::size_t> ta;
         for (auto i : order_)
@@ -429,61 +544,55 @@ private:
         for (std::size_t i = 1; i < sent_.size(); ++i)
             pool.push_back(&sent_[i]);
 
-        std::vector<const cert*> path{&sent_[0]};
-        std::optional<std::size_t> anchor_depth;
-        for (;;) {
-            if (path.size() >= 2) {
-                association_forms<B> forms(b_, *path.back());
-                for (auto i : ta)
-                    if (!v_.records[i].matched && forms.matches(records_[i])) {
-                        v_.records[i].matched = true;
-                        v_.records[i].depth = static_cast<int>(path.size() - 1);
-                        if (!anchor_depth) anchor_depth = path.size() - 1;
-                    }
-                // The first depth with a match is the trust anchor (OpenSSL's
-                // check_dane_issuer); deeper matches are reported, not used.
-                if (anchor_depth) break;
-            }
-            if (path.size() >= opt_.limits.max_path) break;
-            const cert* issuer = find_issuer(path, {&pool});
-            if (!issuer) break;
-            path.push_back(issuer);
-        }
-
-        if (anchor_depth) {
-            std::size_t top = *anchor_depth;
+        bool found = false;
+        // On each path, the first depth with a match is the trust anchor (OpenSSL's
+        // check_dane_issuer): the path is judged there and not built further.
+        auto visit = [&](const std::vector<const cert*>& path) {
+            if (path.size() < 2) return step::extend;
+            const std::size_t top = path.size() - 1;
+            association_forms<B> forms(b_, *path[top]);
+            std::vector<std::size_t> matched;
+            for (auto i : ta)
+                if (forms.matches(records_[i])) matched.push_back(i);
+            if (matched.empty()) return step::extend;
+            found = true;
+            if (!may_check_path()) return step::stop;
             std::string reason, detail;
             auto failure = check(path, top, nullptr, reason, detail);
             describe_path(path, top);
-            for (auto i : ta)
-                if (v_.records[i].matched && v_.records[i].depth == static_cast<int>(top))
-                    settle(i, static_cast<int>(top), failure, reason, detail, false);
-            note_unmatched(ta, "no certificate in the chain matches");
-            return true;
-        }
-
-        // RFC 7671 §5.2.3: a bare public key that signed the topmost certificate.
-        std::size_t top = path.size() - 1;
-        for (auto i : ta) {
-            if (!keys_[i] || !b_.signed_by(*path[top], *keys_[i])) continue;
-            std::string reason, detail;
-            auto failure = check(path, top, &*keys_[i], reason, detail);
-            describe_path(path, top);
-            settle(i, static_cast<int>(top), failure, reason, detail, true);
-            note_unmatched(ta, "no certificate in the chain matches");
-            return true;
-        }
+            for (auto i : matched)
+                settle(i, static_cast<int>(top), failure, reason, detail, false);
+            return failure == rpt_result::none ? step::stop : step::done;
+        };
+        // RFC 7671 §5.2.3: a bare public key that signed the top of the path, tried once
+        // the paths above it have been.
+        auto after = [&](const std::vector<const cert*>& path) {
+            const std::size_t top = path.size() - 1;
+            for (auto i : ta) {
+                if (!keys_[i] || !verified(path[top], &*keys_[i], &*keys_[i])) continue;
+                found = true;
+                if (!may_check_path()) return step::stop;
+                std::string reason, detail;
+                auto failure = check(path, top, &*keys_[i], reason, detail);
+                describe_path(path, top);
+                settle(i, static_cast<int>(top), failure, reason, detail, true);
+                if (failure == rpt_result::none) return step::stop;
+            }
+            return v_.work.cut_short ? step::stop : step::extend;
+        };
+        std::vector<const cert*> path{&sent_[0]};
+        search(path, pool, visit, after);
         note_unmatched(ta, "no certificate in the chain matches");
-        return false;
+        note_limit();
+        return found;
     }
 
     void note_unmatched(const std::vector<std::size_t>& idx, std::string_view why) {
         for (auto i : idx) {
             auto& rep = v_.records[i];
-            if (!rep.matched && rep.detail.empty()) rep.detail = std::string(why);
-            if (rep.matched && !rep.authenticated && rep.failure == rpt_result::none &&
-                rep.detail.empty())
-                rep.detail = "matched above the trust anchor in use";
+            if (!rep.matched && rep.detail.empty())
+                rep.detail =
+                    v_.work.cut_short ? "path search stopped at a limit" : std::string(why);
         }
     }
 
@@ -503,33 +612,72 @@ private:
             ++v_.work.certificates_parsed;
             if (auto c = b_.parse_certificate(opt_.trust_anchors[i])) anchors_owned.push_back(*c);
         }
-        std::vector<const cert*> trusted, untrusted;
+        // Trusted issuers first (OpenSSL's default X509_V_FLAG_TRUSTED_FIRST).
+        std::vector<const cert*> pool;
         for (const auto& c : anchors_owned)
-            trusted.push_back(&c);
+            pool.push_back(&c);
         for (const auto& d : dns_certs_)
-            untrusted.push_back(&d.c);
+            pool.push_back(&d.c);
         for (std::size_t i = 1; i < sent_.size(); ++i)
-            untrusted.push_back(&sent_[i]);
+            pool.push_back(&sent_[i]);
         auto is_trusted = [&](const cert* c) {
-            for (const auto* t : trusted)
-                if (equal_bytes(b_.der(*t), b_.der(*c))) return true;
+            for (const auto& t : anchors_owned)
+                if (equal_bytes(b_.der(t), b_.der(*c))) return true;
             return false;
         };
 
-        // Trusted issuers first (OpenSSL's default X509_V_FLAG_TRUSTED_FIRST).
-        std::vector<const cert*> path{&sent_[0]};
-        std::optional<std::size_t> trusted_at;
-        for (;;) {
-            if (is_trusted(path.back())) {
-                trusted_at = path.size() - 1;
-                break;
+        bool any_trusted = false;
+        // The first PKIX-TA(0) match above the leaf on `path`, if any.
+        auto ta_depth = [&](const std::vector<const cert*>& path) -> std::optional<std::size_t> {
+            for (std::size_t d = 1; d < path.size(); ++d) {
+                association_forms<B> forms(b_, *path[d]);
+                for (auto i : pkix_ta)
+                    if (forms.matches(records_[i])) return d;
             }
-            if (path.size() >= opt_.limits.max_path) break;
-            const cert* issuer = find_issuer(path, {&trusted, &untrusted});
-            if (!issuer) break;
-            path.push_back(issuer);
-        }
-        if (!trusted_at) {
+            return std::nullopt;
+        };
+        auto trusted_on = [&](const std::vector<const cert*>& path) {
+            for (const auto* c : path)
+                if (is_trusted(c)) return true;
+            return false;
+        };
+        auto judge = [&](const std::vector<const cert*>& path) {
+            any_trusted = true;
+            if (!may_check_path()) return step::stop;
+            const std::size_t top = path.size() - 1;
+            std::string reason, detail;
+            auto failure = check(path, top, nullptr, reason, detail);
+            describe_path(path, top);
+            // PKIX-EE first: OpenSSL records a depth-0 PKIX match before building the chain.
+            for (auto i : pkix_ee)
+                if (v_.records[i].matched) settle(i, 0, failure, reason, detail, false);
+            for (std::size_t d = 1; d <= top; ++d) {
+                association_forms<B> forms(b_, *path[d]);
+                for (auto i : pkix_ta)
+                    if (forms.matches(records_[i]))
+                        settle(i, static_cast<int>(d), failure, reason, detail, false);
+            }
+            return v_.authenticated() ? step::stop : step::done;
+        };
+        // RFC 7671 §5.4: when no PKIX-TA record matches the trusted path and its top is
+        // not self-issued, keep building towards a root in case the record names one
+        // closer to it; the trusted path is judged as it is when that finds nothing.
+        auto wants_more = [&](const std::vector<const cert*>& path) {
+            return !pkix_ta.empty() && !ta_depth(path) && !b_.is_self_issued(*path.back());
+        };
+        auto visit = [&](const std::vector<const cert*>& path) {
+            if (!trusted_on(path)) return step::extend;
+            if (wants_more(path)) return step::extend;
+            return judge(path);
+        };
+        auto after = [&](const std::vector<const cert*>& path) {
+            if (trusted_on(path) && wants_more(path) && is_trusted(path.back())) return judge(path);
+            return step::extend;
+        };
+        std::vector<const cert*> path{&sent_[0]};
+        search(path, pool, visit, after);
+
+        if (!any_trusted) {
             for (auto i : pkix_ee)
                 if (v_.records[i].matched)
                     settle(i, 0, rpt_result::certificate_not_trusted, "pkix-no-trusted-path",
@@ -540,45 +688,11 @@ private:
                 v_.failure = rpt_result::certificate_not_trusted;
                 v_.reason = "pkix-no-trusted-path";
             }
-            return;
         }
-
-        // PKIX-TA(0): a certificate above the leaf on the trusted path. RFC 7671 §5.4:
-        // when none matches and the trusted certificate is not self-issued, keep building
-        // towards a root in case one closer to it is the one the record names.
-        std::optional<std::size_t> ta_depth;
-        auto scan = [&](std::size_t d) {
-            association_forms<B> forms(b_, *path[d]);
-            for (auto i : pkix_ta)
-                if (!v_.records[i].matched && forms.matches(records_[i])) {
-                    v_.records[i].matched = true;
-                    v_.records[i].depth = static_cast<int>(d);
-                    if (!ta_depth) ta_depth = d;
-                }
-        };
-        for (std::size_t d = 1; d < path.size(); ++d)
-            scan(d);
-        while (!ta_depth && !pkix_ta.empty() && path.size() < opt_.limits.max_path) {
-            const cert* issuer = find_issuer(path, {&trusted, &untrusted});
-            if (!issuer) break;
-            path.push_back(issuer);
-            scan(path.size() - 1);
-        }
-
-        std::size_t top = std::max(*trusted_at, ta_depth.value_or(0));
-        std::string reason, detail;
-        auto failure = check(path, top, nullptr, reason, detail);
-        describe_path(path, top);
-        // PKIX-EE first: OpenSSL records a depth-0 PKIX match before building the chain.
-        for (auto i : pkix_ee)
-            if (v_.records[i].matched) settle(i, 0, failure, reason, detail, false);
-        if (ta_depth)
-            for (auto i : pkix_ta)
-                if (v_.records[i].matched)
-                    settle(i, v_.records[i].depth, failure, reason, detail, false);
         for (auto i : pkix_ta)
-            if (!v_.records[i].matched)
-                v_.records[i].detail = "no certificate on the trusted path matches";
+            if (!v_.records[i].matched && v_.records[i].detail.empty())
+                v_.records[i].detail = "no certificate on a trusted path matches";
+        note_limit();
     }
 
     verification finish() {
@@ -602,6 +716,15 @@ private:
     std::vector<dns_cert> dns_certs_;
     std::vector<std::optional<key>> keys_;
     std::optional<identity_match> name_;
+    // Path building's memory: each certificate's key, each signature checked.
+    struct signature_seen {
+        const cert* subject;
+        const void* signer;
+        bool ok;
+    };
+    std::deque<std::pair<const cert*, std::optional<key>>> subject_keys_; // stable addresses
+    std::vector<signature_seen> signatures_;
+    std::size_t candidates_tried_ = 0;
 };
 
 } // namespace detail
@@ -630,6 +753,7 @@ inline std::string format_report(const verification& v, std::span<const record> 
     case outcome::authenticated: {
         const auto& r = records[*v.matched_record];
         out += "pass: " + r.describe_parameters() + " matched at depth " + std::to_string(v.depth);
+        if (v.path_number > 0) out += " on path " + std::to_string(v.path_number);
         if (v.bare_key_anchor) out += " (trust anchor public key)";
         if (v.name) {
             out += ", name " + v.name->reference;
@@ -639,7 +763,9 @@ inline std::string format_report(const verification& v, std::span<const record> 
         break;
     }
     case outcome::failed:
-        out += "fail: " + std::string(to_string(v.failure)) + " (" + v.reason + ")\n";
+        out += "fail: " + std::string(to_string(v.failure)) + " (" + v.reason + ")";
+        if (v.path_number > 0) out += " on path " + std::to_string(v.path_number);
+        out += '\n';
         break;
     case outcome::unusable:
         out += "unusable: no usable TLSA records\n";
@@ -653,9 +779,11 @@ inline std::string format_report(const verification& v, std::span<const record> 
         if (!rep.usable())
             out += "unusable, " + std::string(to_string(rep.unusable));
         else if (rep.authenticated)
-            out += "pass at depth " + std::to_string(rep.depth);
+            out += "pass at depth " + std::to_string(rep.depth) +
+                   (rep.path_number > 0 ? " on path " + std::to_string(rep.path_number) : "");
         else if (rep.matched)
             out += "matched at depth " + std::to_string(rep.depth) +
+                   (rep.path_number > 0 ? " on path " + std::to_string(rep.path_number) : "") +
                    (rep.detail.empty() ? std::string() : ", " + rep.detail);
         else
             out += rep.detail.empty() ? std::string("not used") : rep.detail;
