@@ -104,12 +104,6 @@ DELV_DIFFERS = {
 # Cases where `dane verify` is known to disagree with Unbound, with the difference seen.
 # Each must still disagree; one that starts agreeing fails until it is taken off the list.
 DANE_EXPECTED_FAILURES = {
-    # The validator caps the NSEC3 records it looks at per proof (64) and counts every NSEC3
-    # of the zone, not those that bear on the name (as it already does for NSEC chains).
-    "whole 120-name NSEC3 zone: nxdomain":
-        "dane: bogus (EDE 6: too many NSEC3 records); Unbound: secure NXDOMAIN",
-    "whole 120-name NSEC3 zone: nodata":
-        "dane: bogus (EDE 6: too many NSEC3 records); Unbound: secure NODATA",
 }
 
 # Cases where `dane verify` prints another last line when the chain records come before the
