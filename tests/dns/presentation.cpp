@@ -152,7 +152,7 @@ TEST_CASE("TSIG outside the additional section and TKEY with foreign RDATA are r
                                    "123400000000";              // ID, NOERROR, no other
     auto response = [](unsigned an, unsigned ns, unsigned ar, unsigned type,
                        const std::string& rdata_hex) {
-        char head[64];
+        char head[96];
         std::snprintf(head, sizeof head, "123484000000%04x%04x%04x036b657900%04x00ff00000000%04zx",
                       an, ns, ar, type, rdata_hex.size() / 2);
         return from_hex(std::string(head) + rdata_hex).value();

@@ -5,27 +5,16 @@ and exit codes over the RFC fixtures in tests/data/dnssec/.
 usage: cli.py DANE_BINARY SOURCE_ROOT
 """
 import os
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from cli_check import cli_check  # noqa: E402
+
 dane, root = sys.argv[1], sys.argv[2]
 data = os.path.join(root, 'tests', 'data', 'dnssec')
-failures = 0
-
-
-def run(*args):
-    p = subprocess.run([dane, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(name, got, want):
-    global failures
-    if got != want:
-        failures += 1
-        print(f'FAIL {name}:\n  got  {got!r}\n  want {want!r}')
-    else:
-        print(f'ok   {name}')
+cli = cli_check(dane)
+run, check = cli.run, cli.check
 
 
 def d(name):
@@ -215,4 +204,4 @@ check('nsec3-hash bad salt', rc, 2)
 rc, out, _ = run('nsec3-hash', 'example.', '-', '70000')
 check('nsec3-hash bad iterations', rc, 2)
 
-sys.exit(1 if failures else 0)
+sys.exit(1 if cli.failures else 0)

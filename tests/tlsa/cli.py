@@ -5,27 +5,16 @@ the true validity dates of certificates to 9999 (issue 8), and the path that mat
 usage: cli.py DANE_BINARY SOURCE_ROOT
 """
 import os
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from cli_check import cli_check  # noqa: E402
+
 dane, root = sys.argv[1], sys.argv[2]
 data = os.path.join(root, 'tests', 'data', 'x509')
-failures = 0
-
-
-def run(*args):
-    p = subprocess.run([dane, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(name, got, want):
-    global failures
-    if got != want:
-        failures += 1
-        print(f'FAIL {name}:\n  got  {got!r}\n  want {want!r}')
-    else:
-        print(f'ok   {name}')
+cli = cli_check(dane)
+run, check = cli.run, cli.check
 
 
 def pem(name):
@@ -89,5 +78,5 @@ with tempfile.TemporaryDirectory() as tmp:
     check('future leaf: verdict', out.splitlines()[0],
           'fail: validation-failure (certificate-not-yet-valid at depth 0) on path 1')
 
-print('failures:', failures)
-sys.exit(1 if failures else 0)
+print('failures:', cli.failures)
+sys.exit(1 if cli.failures else 0)

@@ -80,6 +80,12 @@ struct schema {
 // The field names are in scope for this table only (not for all of dns::detail).
 namespace schema_table {
 using enum field;
+// Field labels that several types share (DS and CDS, DNSKEY and CDNSKEY, TLSA and SMIMEA).
+inline constexpr const char* ds_labels = "key tag|algorithm|digest type|digest";
+inline constexpr const char* dnskey_labels = "flags|protocol|algorithm|public key";
+inline constexpr const char* tlsa_labels =
+    "certificate usage|selector|matching type|certificate association data";
+
 inline constexpr schema schemas[] = {
     {rr_type::a, false, false, 1, {ipv4}, "address"},
     {rr_type::ns, true, true, 1, {name}, "name server"},
@@ -114,12 +120,7 @@ inline constexpr schema schemas[] = {
      "order|preference|flags|services|regexp|replacement"},
     {rr_type::kx, false, true, 2, {u16, name}, "preference|exchanger"},
     {rr_type::dname, false, true, 1, {name}, "target"},
-    {rr_type::ds,
-     false,
-     false,
-     4,
-     {u16, algorithm, u8, hex},
-     "key tag|algorithm|digest type|digest"},
+    {rr_type::ds, false, false, 4, {u16, algorithm, u8, hex}, ds_labels},
     {rr_type::sshfp, false, false, 3, {u8, u8, hex}, "algorithm|fingerprint type|fingerprint"},
     {rr_type::rrsig,
      false,
@@ -129,12 +130,7 @@ inline constexpr schema schemas[] = {
      "type covered|algorithm|labels|original TTL|signature expiration|signature "
      "inception|key tag|signer name|signature"},
     {rr_type::nsec, false, false, 2, {name, bitmap}, "next domain name|type bitmap"},
-    {rr_type::dnskey,
-     false,
-     false,
-     4,
-     {u16, u8, algorithm, base64},
-     "flags|protocol|algorithm|public key"},
+    {rr_type::dnskey, false, false, 4, {u16, u8, algorithm, base64}, dnskey_labels},
     {rr_type::dhcid, false, false, 1, {base64}, "digest"},
     {rr_type::nsec3,
      false,
@@ -148,30 +144,10 @@ inline constexpr schema schemas[] = {
      4,
      {u8, u8, u16, salt},
      "hash algorithm|flags|iterations|salt"},
-    {rr_type::tlsa,
-     false,
-     false,
-     4,
-     {u8, u8, u8, hex},
-     "certificate usage|selector|matching type|certificate association data"},
-    {rr_type::smimea,
-     false,
-     false,
-     4,
-     {u8, u8, u8, hex},
-     "certificate usage|selector|matching type|certificate association data"},
-    {rr_type::cds,
-     false,
-     false,
-     4,
-     {u16, algorithm, u8, hex},
-     "key tag|algorithm|digest type|digest"},
-    {rr_type::cdnskey,
-     false,
-     false,
-     4,
-     {u16, u8, algorithm, base64},
-     "flags|protocol|algorithm|public key"},
+    {rr_type::tlsa, false, false, 4, {u8, u8, u8, hex}, tlsa_labels},
+    {rr_type::smimea, false, false, 4, {u8, u8, u8, hex}, tlsa_labels},
+    {rr_type::cds, false, false, 4, {u16, algorithm, u8, hex}, ds_labels},
+    {rr_type::cdnskey, false, false, 4, {u16, u8, algorithm, base64}, dnskey_labels},
     {rr_type::openpgpkey, false, false, 1, {base64}, "public key"},
     {rr_type::csync, false, false, 3, {u32, u16, bitmap}, "SOA serial|flags|type bitmap"},
     {rr_type::zonemd, false, false, 4, {u32, u8, u8, hex}, "serial|scheme|hash algorithm|digest"},
@@ -882,7 +858,8 @@ inline result<void, rdata_text_error> rdata_fields_from_text(byte_buffer& out, c
         switch (f) {
         case field::name: {
             auto n = dns::name::parse(x, origin);
-            if (!n) return bad(n.error().code, x, "is not a valid name: " + n.error().code.message());
+            if (!n)
+                return bad(n.error().code, x, "is not a valid name: " + n.error().code.message());
             w.bytes(n->wire());
             break;
         }
