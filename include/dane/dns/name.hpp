@@ -201,9 +201,11 @@ public:
         std::memcpy(buf_.data(), v.data(), v.size());
     }
 
-    static result<name, wire_error> from_wire(bytes_view wire) noexcept {
+    // Errors are located_error, as parse's are (name_view::from_wire gives the light
+    // wire_error of the message parser's inner loops).
+    static result<name, located_error> from_wire(bytes_view wire) noexcept {
         auto v = name_view::from_wire(wire);
-        if (!v) return fail(v.error());
+        if (!v) return fail(located_error(v.error()));
         return name(*v);
     }
 
