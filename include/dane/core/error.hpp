@@ -69,7 +69,9 @@ namespace dane {
 // The one error type of every parser over positioned input: an error code of its layer
 // (dns::errc, dnssec::errc, tlsa::errc ...), the position, and what was being read when the
 // code alone does not say. Wire-form input reports an octet offset, text input a line
-// (1-based) and, where known, the offset of the character within the whole text.
+// (1-based) and, where known, the offset of the character within the whole text. The DNS
+// message parser's inner loops return dns::wire_error, the same code and offset without the
+// context string, which converts to this type.
 struct located_error {
     std::error_code code;
     std::optional<std::size_t> offset; // octets (or characters) from the start of the input
