@@ -37,6 +37,22 @@ extern "C" {
 
 namespace {
 
+// Messages per second of `pass` (which handles `messages` messages), repeating it until
+// at least `min_run` has gone by.
+template <class Pass>
+double messages_per_second(Pass&& pass, std::size_t messages, std::chrono::milliseconds min_run) {
+    using clock = std::chrono::steady_clock;
+    std::size_t passes = 0;
+    const auto t0 = clock::now();
+    auto t1 = t0;
+    do {
+        pass();
+        ++passes;
+        t1 = clock::now();
+    } while (t1 - t0 < min_run);
+    return static_cast<double>(passes * messages) / std::chrono::duration<double>(t1 - t0).count();
+}
+
 struct corpus {
     std::vector<std::uint8_t> data; // the messages back to back, each 8-byte aligned
     struct entry {
@@ -215,19 +231,8 @@ int main(int argc, char** argv) {
                 ok_knot = pass_knot(c, sink, a);
     std::printf("accepted: dane %zu, ldns %zu, libknot %zu of %zu\n", ok_dane, ok_ldns, ok_knot, n);
 
-    using clock = std::chrono::steady_clock;
-    // Each run repeats passes until it has taken at least this long.
-    const auto min_run = std::chrono::milliseconds(150);
     auto run = [&](auto&& pass) {
-        std::size_t passes = 0;
-        auto t0 = clock::now();
-        auto t1 = t0;
-        do {
-            pass();
-            ++passes;
-            t1 = clock::now();
-        } while (t1 - t0 < min_run);
-        return static_cast<double>(passes * n) / std::chrono::duration<double>(t1 - t0).count();
+        return messages_per_second(pass, n, std::chrono::milliseconds(150));
     };
     const int runs = 9;
     std::vector<double> dane_r, ldns_r, knot_r;
@@ -279,16 +284,7 @@ int main(int argc, char** argv) {
         auto parsed = dane::dns::message_view::parse(
             dane::as_bytes(std::span<const std::uint8_t>(one.data.data(), one.data.size())));
         auto run1 = [&](auto&& pass) {
-            std::size_t passes = 0;
-            auto t0 = clock::now();
-            auto t1 = t0;
-            do {
-                pass();
-                ++passes;
-                t1 = clock::now();
-            } while (t1 - t0 < std::chrono::milliseconds(100));
-            return static_cast<double>(passes * n1) /
-                   std::chrono::duration<double>(t1 - t0).count();
+            return messages_per_second(pass, n1, std::chrono::milliseconds(100));
         };
         std::vector<double> p_r, t_r, l_r, k_r;
         for (int i = 0; i < runs; ++i) {
