@@ -356,6 +356,12 @@ private:
             send(p.question, p.qname, p.qtype, transport::tcp, 1, now);
             return;
         }
+        if (m.tc()) {
+            // Truncated over TCP too: the answer is incomplete whatever it holds (RFC 7766
+            // §6.2.1: a TCP response is never truncated by a correct server).
+            fail_question(p.question, reason_for(failure::malformed, p));
+            return;
+        }
         const dns::rcode rc = m.rcode();
         if (p.question == main_) result_.rcode = rc;
         if (rc != dns::rcode::noerror && rc != dns::rcode::nxdomain) {
