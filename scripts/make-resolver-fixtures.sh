@@ -86,7 +86,7 @@ ZONE
 
 # --- other.danebed. (ldns-signzone, Ed25519, NSEC) ----------------------------------------
 other_key=$(cd "$keys" && ls Kother.danebed.+015+*.key 2>/dev/null | head -n1 | sed 's/\.key$//' || true)
-[ -n "$other_key" ] || other_key=$(cd "$keys" && ldns-keygen -a ED25519 -k other.danebed)
+[ -n "$other_key" ] || other_key=$(cd "$keys" && ldns-keygen -a ED25519 -k other.danebed && rm -f Kother.danebed.*.ds)
 cat > "$tmp/other.danebed.in" <<'ZONE'
 $ORIGIN other.danebed.
 $TTL 3600
