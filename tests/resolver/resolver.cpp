@@ -130,6 +130,13 @@ TEST_CASE("resolver: insecure delegations, proven by NSEC and by NSEC3") {
     REQUIRE(nsec3.answer() != nullptr);
     CHECK(nsec3.verdict.why.code == dns::ede_code::other);
     CHECK(d.count("plain.danebed.", rr_type::ds) == 1);
+
+    // The chain records prove the insecure answer offline too.
+    for (const auto* r : {&nsec, &nsec3}) {
+        dnssec::validator<backend_t> offline(backend(), anchors(), test_now());
+        REQUIRE(offline.add(r->chain_records).has_value());
+        CHECK(offline.validate_answer(r->qname, rr_type::a).verdict.state == security::insecure);
+    }
 }
 
 TEST_CASE("resolver: the RRset with a corrupted signature is bogus") {
@@ -176,6 +183,12 @@ TEST_CASE("resolver: NXDOMAIN and NODATA, NSEC and NSEC3") {
         CHECK(std::any_of(r.chain_records.begin(), r.chain_records.end(), [](const dns::record& x) {
             return x.type == rr_type::nsec || x.type == rr_type::nsec3;
         }));
+        // The denial validates offline from the chain records alone.
+        dnssec::validator<backend_t> offline(backend(), anchors(), test_now());
+        REQUIRE(offline.add(r.chain_records).has_value());
+        auto again = offline.validate_answer(dn(c.qname), c.qtype, c.rcode);
+        CHECK(again.verdict.state == security::secure);
+        CHECK(again.proven == c.proven);
     }
 }
 
