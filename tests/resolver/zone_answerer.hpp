@@ -235,8 +235,8 @@ public:
             out[1] = query[1];
             return out;
         }
-        auto out = build_response(&*q, t);
-        if (out) wires_.emplace(std::move(wire_key), *out);
+        byte_buffer out = build_response(*q, t);
+        wires_.emplace(std::move(wire_key), out);
         return out;
     }
 
@@ -244,23 +244,22 @@ public:
     std::size_t answered() const noexcept { return answered_; }
 
 private:
-    std::optional<byte_buffer> build_response(const dns::message_view* qp, resolver::transport t) {
-        const auto& q = qp;
+    byte_buffer build_response(const dns::message_view& q, resolver::transport t) {
         dns::message_builder b;
-        b.set_id(q->id()).set_qr(true).set_opcode(q->opcode()).set_rd(q->rd()).set_ra(true);
-        b.set_cd(q->cd());
-        const auto e = q->edns();
+        b.set_id(q.id()).set_qr(true).set_opcode(q.opcode()).set_rd(q.rd()).set_ra(true);
+        b.set_cd(q.cd());
+        const auto e = q.edns();
         if (e) {
             dns::edns reply;
             reply.udp_payload_size = 1232;
             reply.dnssec_ok = e->dnssec_ok();
             b.set_edns(reply);
         }
-        if (q->qr() || q->opcode() != dns::opcode::query || q->count(dns::section::question) != 1) {
+        if (q.qr() || q.opcode() != dns::opcode::query || q.count(dns::section::question) != 1) {
             b.set_rcode(dns::rcode::formerr);
             return b.build().value();
         }
-        const auto question = (*q->question().begin()).to_question();
+        const auto question = (*q.question().begin()).to_question();
         (void)b.add_question(question);
         const bool dnssec_ok = e && e->dnssec_ok();
         const std::size_t limit = t == resolver::transport::tcp ? dns::max_message_size
