@@ -33,8 +33,9 @@ trap 'rm -rf "$tmp"' EXIT
 # signing key per zone, flags 257).
 bind_key() {
   local zone=$1 alg=$2 bits=${3:-}
-  local existing
-  existing=$(cd "$keys" && ls "K$zone.+"*.key 2>/dev/null | head -n1 || true)
+  local existing prefix="K$zone.+"
+  [ "$zone" = . ] && prefix="K.+"
+  existing=$(cd "$keys" && ls "$prefix"*.key 2>/dev/null | head -n1 || true)
   if [ -n "$existing" ]; then basename "$existing" .key; return; fi
   (cd "$keys" && dnssec-keygen -q -a "$alg" ${bits:+-b "$bits"} -f KSK -L 3600 "$zone")
 }
