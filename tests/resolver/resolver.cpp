@@ -444,3 +444,25 @@ TEST_CASE("resolver: a bogus result is cached briefly, then asked again after bo
     CHECK(d.sent.size() > after_first);
     CHECK(d.sent.back().question.qname == dn("bogus.example.danebed."));
 }
+
+TEST_CASE("resolver: connections refused: retried as timeouts, then indeterminate") {
+    auto stub = make_stub();
+    auto now = start_clock();
+    auto r = stub.start(dn("mail.example.danebed."), rr_type::a, now);
+    std::size_t sent = 0;
+    while (!r.done()) {
+        auto queries = r.take_queries();
+        REQUIRE(!queries.empty()); // each failure brings the retry at once, no waiting
+        for (const auto& q : queries) {
+            ++sent;
+            r.transport_failed(q.handle, now);
+        }
+    }
+    CHECK(sent == 3);
+    CHECK(r.result().stats.retries == 2);
+    CHECK(r.result().verdict.state == security::indeterminate);
+    CHECK(r.result().verdict.why.code == dns::ede_code::network_error);
+    // A handle that is not outstanding changes nothing.
+    r.transport_failed(12345, now);
+    CHECK(r.result().verdict.state == security::indeterminate);
+}
