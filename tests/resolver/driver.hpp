@@ -127,4 +127,25 @@ inline byte_buffer rcode_response(const resolver::outgoing_query& q, dns::rcode 
     return *wire;
 }
 
+// A response to a query carrying the given records (answer, then authority).
+inline byte_buffer response_with(const resolver::outgoing_query& q, dns::rcode rc,
+                                 const std::vector<dns::record>& answer,
+                                 const std::vector<dns::record>& authority) {
+    auto m = dns::message_view::parse(q.wire);
+    REQUIRE(m.has_value());
+    dns::message_builder b;
+    b.set_id(m->id()).set_qr(true).set_rd(true).set_ra(true).set_cd(true).set_rcode(rc);
+    dns::edns e;
+    e.dnssec_ok = true;
+    b.set_edns(e);
+    REQUIRE(b.add_question((*m->question().begin()).to_question()).has_value());
+    for (const auto& r : answer)
+        REQUIRE(b.add_answer(r).has_value());
+    for (const auto& r : authority)
+        REQUIRE(b.add_authority(r).has_value());
+    auto wire = b.build();
+    REQUIRE(wire.has_value());
+    return *wire;
+}
+
 } // namespace resolver_test

@@ -466,3 +466,42 @@ TEST_CASE("resolver: connections refused: retried as timeouts, then indeterminat
     r.transport_failed(12345, now);
     CHECK(r.result().verdict.state == security::indeterminate);
 }
+
+TEST_CASE("resolver: the upstream's AD bit is never trusted") {
+    // Every response claims validation (AD=1, RFC 4035 §3.2.3); the verdicts stay ours.
+    auto stub = make_stub();
+    driver d{stub};
+    d.upstream = [](const resolver::outgoing_query& q) {
+        auto response = fixture_answerer().respond(q.wire, q.transport);
+        REQUIRE(response.has_value());
+        (*response)[3] = static_cast<std::byte>(std::to_integer<unsigned>((*response)[3]) | 0x20);
+        return response;
+    };
+    CHECK(d.run("bogus.example.danebed.", rr_type::a).verdict.state == security::bogus);
+    CHECK(d.run("www.insecure.example.danebed.", rr_type::a).verdict.state == security::insecure);
+    CHECK(d.run("mail.example.danebed.", rr_type::a).verdict.state == security::secure);
+}
+
+TEST_CASE("resolver: a CNAME chain the upstream stops short is completed by the resolver") {
+    auto stub = make_stub();
+    driver d{stub};
+    // The upstream gives only the CNAME (with its RRSIG) for alias.example.danebed.
+    d.upstream = [](const resolver::outgoing_query& q) -> std::optional<byte_buffer> {
+        if (q.qname == dn("alias.example.danebed.") && q.qtype == rr_type::a) {
+            auto full = fixture_answerer().resolve(q.qname, q.qtype);
+            std::vector<dns::record> cname_only;
+            for (const auto& r : full.answer)
+                if (r.owner == dn("alias.example.danebed.")) cname_only.push_back(r);
+            REQUIRE(cname_only.size() == 2); // the CNAME and its RRSIG
+            return response_with(q, dns::rcode::noerror, cname_only, {});
+        }
+        return fixture_answerer().respond(q.wire, q.transport);
+    };
+    auto r = d.run("alias.example.danebed.", rr_type::a);
+    INFO(d.transcript());
+    CHECK(d.count("www.other.danebed.", rr_type::a) == 1);
+    CHECK(r.verdict.state == security::secure);
+    CHECK(r.final_name == dn("www.other.danebed."));
+    REQUIRE(r.answer() != nullptr);
+    CHECK(r.rrsets.size() == 2);
+}
