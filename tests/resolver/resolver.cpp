@@ -46,13 +46,18 @@ TEST_CASE("resolver: a TLSA record three zones deep is secure, with its chain") 
     REQUIRE(r.chain.size() == 3);
     CHECK(r.chain[0].trust_anchor);
     CHECK_FALSE(r.chain[1].trust_anchor);
-    // The root's key (tag 52562, algorithm 13) and the TLD's RSA key (algorithm 8) with
-    // the SHA-256 DS (digest type 2) the fixture script made.
+    // The root's key (the anchor DS's key tag, algorithm 13) and the TLD's RSA key
+    // (algorithm 8) with the SHA-256 DS (digest type 2) the fixture script made.
+    const auto& anchor_ds = anchors().anchors().front().ds.front();
+    const auto anchor_tag = static_cast<std::uint16_t>(
+        std::to_integer<unsigned>(anchor_ds[0]) << 8 | std::to_integer<unsigned>(anchor_ds[1]));
     REQUIRE(r.chain[0].dnskeys.size() == 1);
-    CHECK(r.chain[0].dnskeys[0] == resolver::dnskey_summary{52562, 13, 257});
+    CHECK(r.chain[0].dnskeys[0] == resolver::dnskey_summary{anchor_tag, 13, 257});
     REQUIRE(r.chain[1].ds.size() == 1);
     CHECK(r.chain[1].ds[0].algorithm == 8);
     CHECK(r.chain[1].ds[0].digest_type == 2);
+    REQUIRE(r.chain[2].ds.size() == 1);
+    REQUIRE(r.chain[2].dnskeys.size() == 1);
     CHECK(r.chain[2].ds[0].key_tag == r.chain[2].dnskeys[0].key_tag);
     for (const auto& z : r.chain)
         CHECK(z.verdict.state == security::secure);
