@@ -48,7 +48,8 @@ TEST_CASE("resolver: a TLSA record three zones deep is secure, with its chain") 
     CHECK_FALSE(r.chain[1].trust_anchor);
     // The root's key (the anchor DS's key tag, algorithm 13) and the TLD's RSA key
     // (algorithm 8) with the SHA-256 DS (digest type 2) the fixture script made.
-    const auto& anchor_ds = anchors().anchors().front().ds.front();
+    const auto fixture_anchor = anchors();
+    const auto& anchor_ds = fixture_anchor.anchors().front().ds.front();
     const auto anchor_tag = static_cast<std::uint16_t>(
         std::to_integer<unsigned>(anchor_ds[0]) << 8 | std::to_integer<unsigned>(anchor_ds[1]));
     REQUIRE(r.chain[0].dnskeys.size() == 1);
