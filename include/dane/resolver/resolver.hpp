@@ -357,8 +357,8 @@ private:
             return;
         }
         if (m.tc()) {
-            // Truncated over TCP too: the answer is incomplete whatever it holds (RFC 7766
-            // §6.2.1: a TCP response is never truncated by a correct server).
+            // Truncated over TCP too: the answer is incomplete whatever it holds, and there
+            // is no larger transport to ask again over.
             fail_question(p.question, reason_for(failure::malformed, p));
             return;
         }
