@@ -683,7 +683,7 @@ private:
         std::vector<std::size_t> taken(a.rrsets.begin(), a.rrsets.end());
         taken.insert(taken.end(), a.denial_rrsets.begin(), a.denial_rrsets.end());
         for (const auto& z : zones) {
-            if (const cached_zone* c = cached(z)) {
+            if (const cached_zone* c = from_cache(z, now)) {
                 result_.chain.push_back(c->link);
                 result_.chain_records.insert(result_.chain_records.end(), c->records.begin(),
                                              c->records.end());
