@@ -852,3 +852,17 @@ TEST_CASE("tlsa_owner prefixes the port and _tcp") {
         long_name += std::string(61, 'a') + ".";
     CHECK_FALSE(smtp::tlsa_owner(dn(long_name)));
 }
+
+TEST_CASE("dane_on_insecure_mx off: an insecure CNAME expansion asks no CNAME query") {
+    smtp::policy_config cfg;
+    cfg.dane_on_insecure_mx = false;
+    smtp::delivery_plan plan(dn("unsigned.test."), cfg);
+    feed(plan, "unsigned.test.", rr_type::mx,
+         answer("unsigned.test.", rr_type::mx, security::insecure, {mx_rdata(10, "mx.test.")}));
+    feed(plan, "mx.test.", rr_type::a,
+         answer("mx.test.", rr_type::a, security::insecure, {a_rdata(1)}, {"other.test."}));
+    feed(plan, "mx.test.", rr_type::aaaa,
+         negative("other.test.", rr_type::aaaa, security::insecure));
+    const auto c = expect<smtp::connect>(plan.next_action());
+    CHECK(c.tls.requirement == smtp::tls_requirement::opportunistic);
+}

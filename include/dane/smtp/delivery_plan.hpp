@@ -196,6 +196,14 @@ private:
 
     void on_addresses(const resolver::lookup_result& aaaa) {
         addresses_ = decide_addresses(current().name, a_, aaaa, config_);
+        const bool may_use_dane = addresses_.outcome == address_outcome::tlsa_lookup ||
+                                  addresses_.outcome == address_outcome::cname_check;
+        if (may_use_dane && !mx_.mx_secure && !config_.dane_on_insecure_mx) {
+            // RFC 7672 §2.2.1: DANE for hosts of an insecure MX answer is the client's
+            // choice; this configuration does not make it, so no CNAME or TLSA lookups.
+            decide(std::nullopt, nullptr);
+            return;
+        }
         if (addresses_.outcome == address_outcome::cname_check) {
             phase_ = phase::cname;
             return;
@@ -217,12 +225,6 @@ private:
             return;
         case address_outcome::tlsa_lookup:
             break;
-        }
-        if (!mx_.mx_secure && !config_.dane_on_insecure_mx) {
-            // RFC 7672 §2.2.1: DANE for hosts of an insecure MX answer is the client's
-            // choice; this configuration does not make it.
-            decide(std::nullopt, nullptr);
-            return;
         }
         candidate_index_ = 0;
         next_candidate();
