@@ -866,3 +866,19 @@ TEST_CASE("dane_on_insecure_mx off: an insecure CNAME expansion asks no CNAME qu
     const auto c = expect<smtp::connect>(plan.next_action());
     CHECK(c.tls.requirement == smtp::tls_requirement::opportunistic);
 }
+
+TEST_CASE("Secure MX through a CNAME: both next-hop names are reference ids (§3.2.2)") {
+    smtp::delivery_plan plan(dn("exchange.test."));
+    feed(plan, "exchange.test.", rr_type::mx,
+         answer("exchange.test.", rr_type::mx, security::secure, {mx_rdata(10, "mx10.real.test.")},
+                {"real.test."}));
+    CHECK(plan.mx().expanded_next_hop == dn("real.test."));
+    feed_secure_addresses(plan, "mx10.real.test.", 10);
+    feed(plan, "_25._tcp.mx10.real.test.", rr_type::tlsa,
+         answer("_25._tcp.mx10.real.test.", rr_type::tlsa, security::secure,
+                {tlsa_rdata(2, 0, 1, 32)}));
+    const auto c = expect<smtp::connect>(plan.next_action());
+    CHECK(names(c.tls.reference_ids) ==
+          std::vector<std::string>{"mx10.real.test.", "exchange.test.", "real.test."});
+    CHECK(c.log_name == "mx10.real.test.");
+}
