@@ -151,3 +151,13 @@ TEST_CASE("select_record joins the strings of a TXT record without spaces") {
     REQUIRE(r);
     CHECK(r->rua[0].target == "t@example.net");
 }
+
+TEST_CASE("a record longer than a TXT record can be is refused, not cut") {
+    const std::string tail = ";x=" + std::string(max_record_length, 'a');
+    CHECK(code_of("v=TLSRPTv1;rua=mailto:t@example.net" + tail) == errc::too_large);
+    const std::vector<std::vector<std::string>> records = {
+        {"v=TLSRPTv1;rua=mailto:t@example.net", tail}};
+    auto r = select_record(std::span<const std::vector<std::string>>(records));
+    REQUIRE(!r);
+    CHECK(r.error().code == errc::too_large);
+}

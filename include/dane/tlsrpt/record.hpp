@@ -7,6 +7,7 @@
 // a domain publishes among all its TXT records. Errors are values with the reason.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -264,8 +265,10 @@ select_record(std::span<const std::vector<std::string>> txt_records) {
     for (const auto& strings : txt_records) {
         std::string all;
         for (const auto& s : strings) {
-            if (all.size() + s.size() > max_record_length) break;
-            all += s;
+            // Past the limit, one more octet is enough for parse_record to refuse the record
+            // as too long (a cut record must not parse as a shorter valid one).
+            all.append(s, 0, std::min(s.size(), max_record_length + 1 - all.size()));
+            if (all.size() > max_record_length) break;
         }
         joined.push_back(std::move(all));
     }
