@@ -258,6 +258,8 @@ private:
 };
 
 // The §4.4 JSON text of a report, with the exact member names of the RFC, two-space indented.
+// mx-host is written as one string, the MX host the DANE policy applied to (as in Appendix B);
+// the reader also takes the array of patterns an MTA-STS reporter may write.
 // Optional members (receiving-mx-helo, receiving-ip, additional-information,
 // failure-reason-code, and sending-mta-ip / receiving-mx-hostname when not known) are left
 // out when empty; failure-details is left out when a policy had no failure.
