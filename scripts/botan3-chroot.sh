@@ -42,6 +42,7 @@ packages=(
   g++ meson ninja-build pkg-config
   libbotan-3-dev
   doctest-dev
+  zlib1g-dev nlohmann-json3-dev
   python3
 )
 

@@ -10,6 +10,8 @@ packages=(
   libbotan-2-dev
   # tests
   doctest-dev
+  # TLS reporting: gzip report bodies (zlib), reading received reports (nlohmann/json)
+  zlib1g-dev nlohmann-json3-dev
   # fuzzing and sanitizers for clang
   libclang-rt-14-dev
   # peers for benchmarks
