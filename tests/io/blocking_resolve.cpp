@@ -119,6 +119,42 @@ TEST_CASE("blocking driver: a closed port fails fast, and the failures are repor
     CHECK(reported >= 1);
 }
 
+TEST_CASE("blocking driver: junk datagrams from the upstream are ignored, the deadline holds") {
+    io::endpoint where;
+    auto server = bound(SOCK_DGRAM, where);
+    std::atomic<bool> stop{false};
+    std::atomic<long> sent{0};
+    std::thread flood([&] {
+        // Learn the client's address from its first query, then send junk without pause.
+        std::uint8_t q[1500];
+        sockaddr_in from{};
+        socklen_t len = sizeof from;
+        pollfd p{server.get(), POLLIN, 0};
+        while (!stop && ::poll(&p, 1, 20) == 0) {
+        }
+        if (stop) return;
+        if (::recvfrom(server.get(), q, sizeof q, 0, reinterpret_cast<sockaddr*>(&from), &len) < 0)
+            return;
+        const std::uint8_t junk[12] = {0xde, 0xad, 0x81, 0x80};
+        while (!stop)
+            if (::sendto(server.get(), junk, sizeof junk, 0, reinterpret_cast<sockaddr*>(&from),
+                         len) > 0)
+                ++sent;
+    });
+    const crypto::botan_backend backend;
+    resolver::stub_resolver<crypto::botan_backend> stub(backend, dnssec::iana_root_anchors(),
+                                                        counter_ids, quick());
+    const auto start = steady::now();
+    const auto r = io::resolve_blocking(stub, where, tlsa_name(), dns::rr_type::tlsa);
+    const auto took = steady::now() - start;
+    stop = true;
+    flood.join();
+    CHECK(sent > 100); // it was a flood
+    CHECK(r.verdict.state == dnssec::security::indeterminate);
+    CHECK(r.stats.ignored > 0);
+    CHECK(took < 3s);
+}
+
 TEST_CASE("blocking driver: a truncated UDP answer is asked again over TCP") {
     io::endpoint where;
     auto udp = bound(SOCK_DGRAM, where);

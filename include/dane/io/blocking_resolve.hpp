@@ -44,6 +44,10 @@ struct blocking_options {
     std::function<void(const resolver::outgoing_query&, std::error_code)> on_transport_error;
 };
 
+// Datagrams read from the UDP socket before the driver looks at its TCP connections and
+// timers again.
+inline constexpr std::size_t max_datagrams_per_wakeup = 64;
+
 namespace detail {
 
 class driver_clock {
@@ -161,23 +165,25 @@ resolver::lookup_result resolve_blocking(resolver::stub_resolver<B>& stub, const
             std::size_t at = 0;
             if (udp) {
                 if (fds[at].revents != 0) {
-                    // Drain every datagram waiting: each is matched by the resolver.
-                    for (;;) {
+                    // Drain the datagrams waiting (each is matched by the resolver), a
+                    // bounded number per wake-up so that a flood cannot hold the loop.
+                    for (std::size_t k = 0; k < max_datagrams_per_wakeup && !resolution.done();
+                         ++k) {
                         auto n = udp->try_receive(datagram);
                         if (n) {
                             resolution.receive(bytes_view(datagram).first(*n), clock.now());
                             continue;
                         }
-                        if (n.error() != errc::timed_out) {
-                            // ECONNREFUSED: the upstream's "port unreachable" for one of
-                            // the datagrams; which one is not said, so every query sent is
+                        if (n.error() == std::errc::connection_refused) {
+                            // The upstream's ICMP "port unreachable" for one of the
+                            // datagrams; which one is not said, so every query sent is
                             // failed (the resolver ignores handles already answered).
                             auto sent = std::move(udp_sent);
                             udp_sent.clear();
                             for (const auto& q : sent)
                                 failed(q, n.error());
                         }
-                        break;
+                        break; // nothing more waiting, or one bad datagram dropped
                     }
                 }
                 ++at;
@@ -198,6 +204,10 @@ resolver::lookup_result resolve_blocking(resolver::stub_resolver<B>& stub, const
                     still.push_back(std::move(t));
             }
             tcp = std::move(still);
+            // Deadlines count even while answers keep arriving (a flood must not keep a
+            // resolution alive past its timeouts).
+            if (auto d = resolution.deadline(); d && *d <= std::chrono::steady_clock::now())
+                resolution.on_timer(clock.now());
         }
         // A TCP exchange whose query is past its deadline is given up: the resolver has
         // retried or failed that query by now.
