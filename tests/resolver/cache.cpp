@@ -52,7 +52,8 @@ TEST_CASE("cache: an answer is found until its TTL runs out, with the time it ha
     CHECK(hit->stats.queries_sent == 0); // a cached answer costs nothing
     CHECK(hit->work.verifications == 0);
     CHECK_FALSE(c.find_answer(dns::name::parse("www.example.").value(), dns::rr_type::aaaa, t0));
-    CHECK_FALSE(c.find_answer(dns::name::parse("www.example.").value(), dns::rr_type::a, t0 + 300s));
+    CHECK_FALSE(
+        c.find_answer(dns::name::parse("www.example.").value(), dns::rr_type::a, t0 + 300s));
     CHECK(c.entries() == 0); // the expired entry went when it was looked for
 }
 

@@ -116,6 +116,43 @@ inline result<dnssec_chain> read_chain(bytes_view data, const chain_limits& limi
     return c;
 }
 
+// The zones an answer rests on, parents first: those its RRsets and denial records were
+// judged in, the zone where a denial ends, and the zones above each of them up to a trust
+// anchor. `parent_of(zone)` names the zone above (the validator's knowledge by default; a
+// resolver that holds zones in a cache knows more); at most `max_zones` are returned.
+template <crypto::verifier_backend B, class ParentOf>
+std::vector<dns::name> answer_zones(const validator<B>& v, const trust_anchors& anchors,
+                                    const answer_result& a, std::size_t max_zones,
+                                    ParentOf&& parent_of) {
+    std::vector<dns::name> zones;
+    auto add = [&](const std::optional<dns::name>& z) {
+        if (!z || zones.size() >= max_zones) return;
+        const dns::name lower = z->lowercased();
+        if (std::find(zones.begin(), zones.end(), lower) == zones.end()) zones.push_back(lower);
+    };
+    for (auto i : a.rrsets)
+        add(v.zone_of_rrset(i));
+    for (auto i : a.denial_rrsets)
+        add(v.zone_of_rrset(i));
+    // Where the answer is a denial (or failed), the zone of the name it ends at.
+    if (a.proven != proof::answer && a.proven != proof::cname && a.proven != proof::wildcard_answer)
+        add(v.apex_at_or_above(a.final_name));
+    // Each step adds a zone strictly above one already listed, or nothing.
+    for (std::size_t k = 0; k < zones.size(); ++k)
+        if (!anchors.find(zones[k])) add(parent_of(zones[k]));
+    std::stable_sort(zones.begin(), zones.end(), [](const dns::name& x, const dns::name& y) {
+        return x.label_count() < y.label_count();
+    });
+    return zones;
+}
+
+template <crypto::verifier_backend B>
+std::vector<dns::name> answer_zones(const validator<B>& v, const trust_anchors& anchors,
+                                    const answer_result& a, std::size_t max_zones) {
+    return answer_zones(v, anchors, a, max_zones,
+                        [&](const dns::name& z) { return v.apex_above(z); });
+}
+
 // The records of `pool` that prove the answer for QNAME/QTYPE from the anchors down: the
 // answer's RRsets (CNAME/DNAME links included), the denial records of the zones involved,
 // and for each zone on the way the DNSKEY RRset and the DS RRset, with their RRSIGs (RFC
@@ -133,31 +170,17 @@ build_chain(const B& backend, const trust_anchors& anchors, std::chrono::sys_sec
         return fail(errc::bad_chain);
     const auto sets = v.rrsets();
     std::vector<bool> take(sets.size(), false);
-    std::vector<dns::name> zones;
-    auto add_zone = [&](const dns::name& n) {
-        for (const auto& z : zones)
-            if (z == n) return;
-        zones.push_back(n);
-    };
-    for (auto i : a.rrsets) {
+    for (auto i : a.rrsets)
         take[i] = true;
-        if (auto z = v.zone_of_rrset(i)) add_zone(*z);
-    }
-    // The zone of the name where the answer ends, for its denial records.
-    if (auto z = v.apex_at_or_above(a.final_name)) add_zone(*z);
-    // Walk each zone up to its anchor: the DNSKEY RRset, the DS RRset (or the NS RRset of
-    // an insecure delegation) and the parent.
-    for (std::size_t k = 0; k < zones.size() && k < limits.max_zone_depth * 4; ++k) {
-        const dns::name z = zones[k];
+    // For each zone on the way: the DNSKEY RRset, the DS RRset (or the NS RRset of an
+    // insecure delegation).
+    for (const auto& z : answer_zones(v, anchors, a, limits.max_zone_depth * 4))
         for (std::size_t i = 0; i < sets.size(); ++i) {
             const auto& s = sets[i];
             if (s.owner == z && (s.type == dns::rr_type::dnskey || s.type == dns::rr_type::ds ||
                                  s.type == dns::rr_type::ns))
                 take[i] = true;
         }
-        if (anchors.find(z)) continue;
-        if (auto parent = v.apex_above(z)) add_zone(*parent);
-    }
     // Denial records: those the validator's proofs used (it picks the records that match
     // or cover the names a proof asks about, hashing NSEC3 names within the answer's
     // budget and once each), so that the rest of a zone's NSEC or NSEC3 chain stays out.

@@ -12,7 +12,9 @@
 #include "dane/dns/record.hpp"
 #include "dane/dns/types.hpp"
 #include "dane/dnssec/canonical.hpp"
+#include "dane/dnssec/ds.hpp"
 #include "dane/dnssec/proof.hpp"
+#include "dane/dnssec/rrsig.hpp"
 #include "dane/dnssec/verdict.hpp"
 
 namespace dane::resolver {
@@ -32,6 +34,27 @@ struct dnskey_summary {
     std::uint16_t flags = 0; // 257 a key-signing key (SEP), 256 a zone-signing key
     friend bool operator==(const dnskey_summary&, const dnskey_summary&) = default;
 };
+
+// The fields of DS and DNSKEY RDATA the chain shows; zeros for RDATA too short to hold them.
+inline ds_summary summarize_ds(bytes_view rdata) {
+    ds_summary s;
+    if (auto d = dnssec::parse_ds(rdata)) {
+        s.key_tag = d->key_tag;
+        s.algorithm = static_cast<std::uint8_t>(d->algorithm);
+        s.digest_type = static_cast<std::uint8_t>(d->digest_type);
+    }
+    return s;
+}
+
+inline dnskey_summary summarize_dnskey(bytes_view rdata) {
+    dnskey_summary s;
+    if (auto k = dnssec::parse_dnskey(rdata)) {
+        s.key_tag = k->tag;
+        s.algorithm = static_cast<std::uint8_t>(k->algorithm);
+        s.flags = k->flags;
+    }
+    return s;
+}
 
 // One zone on the way from a trust anchor to the answer.
 struct zone_link {

@@ -53,6 +53,7 @@
 #include "dane/dns/record.hpp"
 #include "dane/dns/types.hpp"
 #include "dane/dnssec/canonical.hpp"
+#include "dane/dnssec/chain.hpp"
 #include "dane/dnssec/ds.hpp"
 #include "dane/dnssec/keytag.hpp"
 #include "dane/dnssec/limits.hpp"
@@ -88,26 +89,6 @@ inline std::string question_key(dns::name_view n, dns::rr_type t) {
     k += static_cast<char>(type >> 8);
     k += static_cast<char>(type & 0xff);
     return k;
-}
-
-inline ds_summary summarize_ds(bytes_view rdata) {
-    ds_summary s;
-    if (auto d = dnssec::parse_ds(rdata)) {
-        s.key_tag = d->key_tag;
-        s.algorithm = static_cast<std::uint8_t>(d->algorithm);
-        s.digest_type = static_cast<std::uint8_t>(d->digest_type);
-    }
-    return s;
-}
-
-inline dnskey_summary summarize_dnskey(bytes_view rdata) {
-    dnskey_summary s;
-    if (auto k = dnssec::parse_dnskey(rdata)) {
-        s.key_tag = k->tag;
-        s.algorithm = static_cast<std::uint8_t>(k->algorithm);
-        s.flags = k->flags;
-    }
-    return s;
 }
 
 } // namespace detail
@@ -354,6 +335,12 @@ private:
             // of the partial answer.
             ++result_.stats.tcp_fallbacks;
             send(p.question, p.qname, p.qtype, transport::tcp, 1, now);
+            return;
+        }
+        if (m.tc()) {
+            // Truncated over TCP too: the answer is incomplete whatever it holds, and there
+            // is no larger transport to ask again over.
+            fail_question(p.question, reason_for(failure::malformed, p));
             return;
         }
         const dns::rcode rc = m.rcode();
@@ -650,34 +637,19 @@ private:
                      std::uint32_t& ttl) {
         const auto sets = v.rrsets();
         const auto& anchors = stub_->anchors();
-        // The zones the answer touched, each followed by the zones above it.
-        std::vector<dns::name> zones;
-        auto add_zone = [&](const dns::name& z) {
-            if (std::find(zones.begin(), zones.end(), z) == zones.end()) zones.push_back(z);
-        };
-        for (auto i : a.rrsets)
-            if (auto z = v.zone_of_rrset(i)) add_zone(z->lowercased());
-        for (auto i : a.denial_rrsets)
-            if (auto z = v.zone_of_rrset(i)) add_zone(z->lowercased());
-        if (auto z = v.apex_at_or_above(a.final_name)) add_zone(z->lowercased());
-        for (std::size_t k = 0; k < zones.size() && k < limits_.max_zones * 2; ++k) {
-            const dns::name z = zones[k];
-            if (anchors.find(z)) continue;
-            if (const cached_zone* c = from_cache(z, now)) {
-                if (c->parent) add_zone(*c->parent);
-                continue;
-            }
-            if (auto p = v.apex_above(z)) add_zone(p->lowercased());
-        }
-        // Parents before children: sort by label count, keeping discovery order otherwise.
-        std::stable_sort(zones.begin(), zones.end(), [](const dns::name& x, const dns::name& y) {
-            return x.label_count() < y.label_count();
-        });
+        // The zones the answer rests on; a zone held in the cache knows its parent.
+        const auto zones =
+            dnssec::answer_zones(v, anchors, a, limits_.max_zones * 2,
+                                 [&](const dns::name& z) -> std::optional<dns::name> {
+                                     if (const cached_zone* c = from_cache(z, now))
+                                         return c->parent;
+                                     return v.apex_above(z);
+                                 });
 
         std::vector<std::size_t> taken(a.rrsets.begin(), a.rrsets.end());
         taken.insert(taken.end(), a.denial_rrsets.begin(), a.denial_rrsets.end());
         for (const auto& z : zones) {
-            if (const cached_zone* c = cached(z)) {
+            if (const cached_zone* c = from_cache(z, now)) {
                 result_.chain.push_back(c->link);
                 result_.chain_records.insert(result_.chain_records.end(), c->records.begin(),
                                              c->records.end());
@@ -701,10 +673,10 @@ private:
                 if (sets[i].owner != z) continue;
                 if (sets[i].type == dns::rr_type::ds)
                     for (const auto& rd : sets[i].rdatas)
-                        link.ds.push_back(detail::summarize_ds(rd));
+                        link.ds.push_back(summarize_ds(rd));
                 if (sets[i].type == dns::rr_type::dnskey)
                     for (const auto& rd : sets[i].rdatas)
-                        link.dnskeys.push_back(detail::summarize_dnskey(rd));
+                        link.dnskeys.push_back(summarize_dnskey(rd));
                 // An unsigned zone is known offline by its apex records (the validator
                 // learns apexes from NS and SOA owners).
                 const bool apex_record =
