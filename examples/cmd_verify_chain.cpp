@@ -5,7 +5,6 @@
 // verdict and the chain of zones, computed here from the chain's own records. A file that
 // is not a chain is bogus, as a TLS client would judge the extension. Exit codes as
 // `dane lookup`: 0 secure, 1 insecure, 3 bogus or indeterminate, 2 bad usage.
-#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -17,7 +16,6 @@
 #include "dane/dns/name.hpp"
 #include "dane/dns/rdata.hpp"
 #include "dane/dnssec/chain.hpp"
-#include "dane/dnssec/keytag.hpp"
 #include "dane/dnssec/trust_anchor.hpp"
 #include "dane/dnssec/validator.hpp"
 #include "dane/resolver/lookup_result.hpp"
@@ -30,52 +28,27 @@ namespace {
 using namespace dane;
 using chain_validator = dnssec::validator<crypto::botan_backend>;
 
-// The zones the answer was judged in and those above them up to an anchor, parents first,
-// each with its verdict and the DS and DNSKEY records the chain holds for it.
+// The zones the answer was judged in and those above them up to an anchor, parents first
+// (dnssec::answer_zones, the walk the resolver's chain uses), each with its verdict and the
+// DS and DNSKEY records the chain holds for it.
 std::vector<resolver::zone_link> zones_of(chain_validator& v, const dnssec::trust_anchors& anchors,
-                                          const dnssec::answer_result& a) {
-    std::vector<dns::name> zones;
-    auto add = [&](const std::optional<dns::name>& z) {
-        if (z && std::find(zones.begin(), zones.end(), *z) == zones.end()) zones.push_back(*z);
-    };
-    for (auto i : a.rrsets)
-        add(v.zone_of_rrset(i));
-    for (auto i : a.denial_rrsets)
-        add(v.zone_of_rrset(i));
-    add(v.apex_at_or_above(a.final_name));
-    // Each zone's parent up to an anchor; the number of zones bounds the walk (each step
-    // adds a zone strictly above one already there, or nothing).
-    for (std::size_t k = 0; k < zones.size(); ++k)
-        if (!anchors.find(zones[k])) add(v.apex_above(zones[k]));
-    std::stable_sort(zones.begin(), zones.end(), [](const dns::name& x, const dns::name& y) {
-        return x.label_count() < y.label_count();
-    });
-
+                                          const dnssec::answer_result& a,
+                                          const dnssec::validation_limits& limits) {
     std::vector<resolver::zone_link> out;
     const auto sets = v.rrsets();
-    for (const auto& z : zones) {
+    for (const auto& z : dnssec::answer_zones(v, anchors, a, limits.max_zone_depth * 4)) {
         resolver::zone_link link;
         link.zone = z;
         link.verdict = v.zone_verdict(z);
         link.trust_anchor = anchors.find(z) != nullptr;
         for (const auto& s : sets) {
             if (!(s.owner == z)) continue;
-            if (s.type == dns::rr_type::ds && !link.trust_anchor) {
+            if (s.type == dns::rr_type::ds && !link.trust_anchor)
                 for (const auto& rd : s.rdatas)
-                    if (rd.size() >= 4)
-                        link.ds.push_back(
-                            {static_cast<std::uint16_t>(std::to_integer<unsigned>(rd[0]) << 8 |
-                                                        std::to_integer<unsigned>(rd[1])),
-                             std::to_integer<std::uint8_t>(rd[2]),
-                             std::to_integer<std::uint8_t>(rd[3])});
-            } else if (s.type == dns::rr_type::dnskey) {
+                    link.ds.push_back(resolver::summarize_ds(rd));
+            else if (s.type == dns::rr_type::dnskey)
                 for (const auto& rd : s.rdatas)
-                    if (rd.size() >= 4)
-                        link.dnskeys.push_back(
-                            {dnssec::key_tag(rd), std::to_integer<std::uint8_t>(rd[3]),
-                             static_cast<std::uint16_t>(std::to_integer<unsigned>(rd[0]) << 8 |
-                                                        std::to_integer<unsigned>(rd[1]))});
-            }
+                    link.dnskeys.push_back(resolver::summarize_dnskey(rd));
         }
         out.push_back(std::move(link));
     }
@@ -136,7 +109,8 @@ int run_verify_chain(dane_tool::args args) {
     r.final_name = *qname;
     const crypto::botan_backend backend(*key_limits);
     auto chain = dnssec::read_chain(as_bytes(*blob));
-    chain_validator v(backend, *anchors, *now);
+    const dnssec::validation_limits limits;
+    chain_validator v(backend, *anchors, *now, limits);
     if (!chain) {
         r.verdict = dnssec::bogus_verdict(dns::ede_code::dnssec_bogus, "malformed DNSSEC chain");
     } else if (!v.add(chain->records)) {
@@ -149,7 +123,7 @@ int run_verify_chain(dane_tool::args args) {
         r.final_name = a.final_name;
         for (auto i : a.rrsets)
             r.rrsets.push_back(v.rrsets()[i]);
-        r.chain = zones_of(v, *anchors, a);
+        r.chain = zones_of(v, *anchors, a, limits);
         r.chain_records = chain->records;
         r.work = a.work;
     }
