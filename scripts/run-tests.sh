@@ -5,7 +5,8 @@
 #   gcc      GCC 12 build (-Werror), every Meson test but the header checks
 #   testbed  `dane verify` (from the GCC tree) against real servers' answers: a signed
 #            hierarchy on loopback (scripts/testbed/testbed.sh: knotd, two Unbound), each
-#            case checked against Unbound and delv (tests/integration/testbed.py); needs root
+#            case checked against Unbound and delv (tests/integration/testbed.py); then the
+#            io layer's tests that need real servers (tests/io, resolve_blocking); needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
 #   consumer a small project built against dane installed (pkg-config) and as a Meson
@@ -103,6 +104,16 @@ stage_testbed() {
   if [ "$rc" -gt 2 ] || ! awk -F'\t' '$1 == "testbed" { n++ } END { exit n == 0 }' "$results"; then
     echo "testbed: tests/integration/testbed.py exited $rc without counting its checks"
     return 1
+  fi
+  # The io layer on a bed of its own (other addresses): tests/io's UDP/TCP and driver cases
+  # that need real servers (DANE_TESTBED_ENV), and examples/resolve_blocking through it.
+  ninja -C "$dir" tests/test_io examples/resolve_blocking
+  local bed=$ci/testbed-io
+  if DANE_TESTBED_NET=127.54 ./scripts/testbed/testbed.sh up "$bed" >/dev/null; then
+    DANE_TESTBED_ENV=$bed/env meson_tests testbed-io "$dir" testbed-io io resolve-blocking-testbed
+    ./scripts/testbed/testbed.sh down "$bed" >/dev/null
+  else
+    record testbed-io bring-up 0 1 "testbed.sh up $bed failed"
   fi
 }
 
