@@ -1,0 +1,272 @@
+// resolve_asio [--resolver ADDR[:PORT]] [--trust-anchor FILE] [--time YYYYMMDDHHMMSS]
+//              NAME TYPE [NAME TYPE ...]
+// The sans-I/O resolver driven by an event loop (standalone Asio): every lookup runs at once
+// on one thread and one io_context, and all share one stub_resolver, so its cache serves
+// the DNSKEY and DS sets that several lookups need. The resolver never touches a socket or
+// a clock; this file owns both. Prints, per lookup, the answer, `verdict: ...` and the chain
+// as `dane lookup` does, plus the lookup's wire counters; exits as `dane lookup` would for
+// the worst lookup (0 secure, 1 insecure, 3 bogus or indeterminate, 2 usage).
+#include <asio.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dane/crypto/botan.hpp"
+#include "dane/dns/record.hpp"
+#include "dane/dns/types.hpp"
+#include "dane/dnssec/trust_anchor.hpp"
+#include "dane/resolver/resolver.hpp"
+
+using namespace dane;
+using stub = resolver::stub_resolver<crypto::botan_backend>;
+using steady = std::chrono::steady_clock;
+
+// With --time the wall clock is pinned (signature validity as of then); deadlines always use
+// the monotonic clock, which the wall clock's jumps cannot move.
+std::optional<std::chrono::sys_seconds> pinned_time;
+resolver::clock_reading now() {
+    auto wall = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return {pinned_time.value_or(wall), steady::now()};
+}
+
+// One lookup: its resolution, a UDP socket of its own (a fresh random source port per
+// lookup, RFC 5452 §10), a timer for resolution.deadline(), and its TCP exchanges.
+class lookup {
+public:
+    lookup(asio::io_context& io, asio::ip::udp::endpoint upstream,
+           resolver::resolution<crypto::botan_backend> r)
+        : io_(io), upstream_(upstream), udp_(io), timer_(io), resolution_(std::move(r)) {}
+
+    void begin() {
+        udp_.connect(upstream_); // the kernel then drops datagrams from anyone else
+        read_udp();
+        advance();
+    }
+    const resolver::lookup_result& result() const { return resolution_.result(); }
+
+private:
+    using tcp_socket = asio::ip::tcp::socket;
+
+    // After every event: send what the resolution asks for, re-arm the timer on its
+    // earliest deadline, and when it is done, close everything so that io_context::run
+    // returns once every lookup is.
+    void advance() {
+        if (resolution_.done()) {
+            udp_.close();
+            timer_.cancel();
+            for (auto& [handle, socket] : tcp_)
+                socket->close();
+            return;
+        }
+        for (auto& q : resolution_.take_queries()) {
+            if (q.transport == resolver::transport::udp) {
+                auto wire = std::make_shared<byte_buffer>(std::move(q.wire));
+                udp_.async_send(asio::buffer(*wire), [wire](std::error_code, std::size_t) {
+                    // A lost datagram shows as a timeout; the resolution retries it.
+                });
+            } else {
+                asio::co_spawn(io_, ask_over_tcp(q.handle, std::move(q.wire)), asio::detached);
+            }
+        }
+        if (auto when = resolution_.deadline()) {
+            timer_.expires_at(*when);
+            timer_.async_wait([this](std::error_code ec) {
+                if (ec || resolution_.done()) return; // re-armed, or finished
+                resolution_.on_timer(now());
+                advance();
+            });
+        }
+    }
+
+    void read_udp() {
+        udp_.async_receive(asio::buffer(datagram_), [this](std::error_code ec, std::size_t n) {
+            if (resolution_.done()) return;
+            // A stray or forged datagram is the resolution's to ignore (it matches ID and
+            // question); an ICMP error (connection refused) is left to the deadline.
+            if (!ec) resolution_.receive(bytes_view(datagram_.data(), n), now());
+            if (ec == asio::error::operation_aborted) return;
+            read_udp();
+            advance();
+        });
+    }
+
+    // RFC 7766 §8: over TCP each message is preceded by its length in two octets. One
+    // connection per query keeps the example short (a coroutine reads as the steps go); a
+    // client may also keep one open for several.
+    asio::awaitable<void> ask_over_tcp(std::uint64_t handle, byte_buffer wire) {
+        auto& socket = *tcp_.emplace(handle, std::make_unique<tcp_socket>(io_)).first->second;
+        std::error_code ec; // the first error skips the remaining steps
+        auto step = asio::redirect_error(asio::use_awaitable, ec);
+        const std::array<std::uint8_t, 2> out_length{static_cast<std::uint8_t>(wire.size() >> 8),
+                                                     static_cast<std::uint8_t>(wire.size())};
+        co_await socket.async_connect({upstream_.address(), upstream_.port()}, step);
+        if (!ec)
+            co_await asio::async_write(
+                socket,
+                std::array<asio::const_buffer, 2>{asio::buffer(out_length), asio::buffer(wire)},
+                step);
+        std::array<std::uint8_t, 2> in_length{};
+        if (!ec) co_await asio::async_read(socket, asio::buffer(in_length), step);
+        byte_buffer message(std::size_t{in_length[0]} << 8 | in_length[1]);
+        if (!ec) co_await asio::async_read(socket, asio::buffer(message), step);
+        socket.close();
+        if (resolution_.done()) co_return; // advance() closed the socket: nobody waits
+        if (ec)
+            resolution_.transport_failed(handle, now()); // refused, reset: retried or given up
+        else
+            resolution_.receive(message, now());
+        advance();
+    }
+
+    asio::io_context& io_;
+    asio::ip::udp::endpoint upstream_;
+    asio::ip::udp::socket udp_;
+    asio::steady_timer timer_;
+    resolver::resolution<crypto::botan_backend> resolution_;
+    std::array<std::byte, 65535> datagram_{};
+    std::map<std::uint64_t, std::unique_ptr<tcp_socket>> tcp_; // kept until the lookup ends
+};
+
+// "verdict: secure", or "verdict: STATE (EDE n: reason)", as `dane lookup` prints it.
+void print(const resolver::lookup_result& r) {
+    std::cout << ";; " << r.qname.to_string() << ' ' << dns::to_string(r.qtype) << '\n';
+    for (const auto& set : r.rrsets)
+        for (const auto& rdata : set.rdatas)
+            std::cout << dns::to_string(dns::record{set.owner, set.type, set.klass, set.ttl, rdata})
+                      << '\n';
+    std::cout << "verdict: " << dnssec::to_string(r.verdict.state);
+    if (!r.secure())
+        std::cout << " (EDE " << static_cast<unsigned>(r.verdict.why.code) << ": "
+                  << r.verdict.why.text << ')';
+    std::cout << "\nchain:\n";
+    for (const auto& z : r.chain) {
+        std::cout << "  " << z.zone.to_string() << ' ' << dnssec::to_string(z.verdict.state)
+                  << (z.trust_anchor ? " anchor" : "");
+        for (std::size_t i = 0; i < z.ds.size(); ++i)
+            std::cout << (i ? ',' : ' ') << (i ? "" : "DS=") << z.ds[i].key_tag << '/'
+                      << unsigned{z.ds[i].algorithm} << '/' << unsigned{z.ds[i].digest_type};
+        for (std::size_t i = 0; i < z.dnskeys.size(); ++i)
+            std::cout << (i ? ',' : ' ') << (i ? "" : "DNSKEY=") << z.dnskeys[i].key_tag << '/'
+                      << unsigned{z.dnskeys[i].algorithm} << '/' << z.dnskeys[i].flags;
+        std::cout << '\n';
+    }
+    const auto& s = r.stats;
+    std::cout << "stats: queries=" << s.queries_sent << " responses=" << s.responses
+              << " retries=" << s.retries << " tcp_fallbacks=" << s.tcp_fallbacks
+              << " from_cache=" << (s.answer_from_cache ? "yes" : "no") << "\n\n";
+}
+
+int exit_code(dnssec::security s) {
+    return s == dnssec::security::secure ? 0 : s == dnssec::security::insecure ? 1 : 3;
+}
+
+// The first `nameserver` of /etc/resolv.conf, as `dane lookup` defaults to.
+std::string system_resolver() {
+    std::ifstream in("/etc/resolv.conf");
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::string key, address;
+        if (words >> key >> address && key == "nameserver") return address;
+    }
+    return "127.0.0.1";
+}
+
+// "192.0.2.1", "192.0.2.1:5353", "::1" or "[::1]:5353".
+std::optional<asio::ip::udp::endpoint> parse_endpoint(const std::string& text) {
+    std::string host = text, port = "53";
+    if (auto close = text.find(']'); text.starts_with('[') && close != std::string::npos) {
+        host = text.substr(1, close - 1);
+        if (text.size() > close + 1 && text[close + 1] == ':') port = text.substr(close + 2);
+    } else if (text.find(':') == text.rfind(':') && text.find(':') != std::string::npos) {
+        host = text.substr(0, text.find(':'));
+        port = text.substr(text.find(':') + 1);
+    }
+    std::error_code ec;
+    auto address = asio::ip::make_address(host, ec);
+    if (ec || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535)
+        return std::nullopt;
+    return asio::ip::udp::endpoint(address, static_cast<std::uint16_t>(std::stoul(port)));
+}
+
+int main(int argc, char** argv) {
+    const char* usage = "usage: resolve_asio [--resolver ADDR[:PORT]] [--trust-anchor FILE] "
+                        "[--time YYYYMMDDHHMMSS] NAME TYPE [NAME TYPE ...]\n";
+    std::string upstream_text = system_resolver();
+    std::optional<std::string> anchor_path;
+    std::vector<std::pair<dns::name, dns::rr_type>> questions;
+    const dns::name root;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if ((a == "--resolver" || a == "--trust-anchor" || a == "--time") && i + 1 < argc) {
+            std::string v = argv[++i];
+            if (a == "--resolver") upstream_text = v;
+            if (a == "--trust-anchor") anchor_path = v;
+            if (a == "--time") {
+                auto t = dns::parse_rrsig_time(v);
+                if (!t || v.size() != 14) return std::cerr << usage, 2;
+                pinned_time = std::chrono::sys_seconds(std::chrono::seconds(*t));
+            }
+        } else if (!a.starts_with("-") && i + 1 < argc) {
+            auto name = dns::name::parse(a, &root);
+            auto type = dns::parse_rr_type(argv[++i]);
+            if (!name || !type) return std::cerr << "bad question: " << a << '\n' << usage, 2;
+            questions.emplace_back(*name, *type);
+        } else {
+            return std::cerr << usage, 2;
+        }
+    }
+    auto upstream = parse_endpoint(upstream_text);
+    if (questions.empty() || !upstream) return std::cerr << usage, 2;
+
+    auto anchors = dnssec::iana_root_anchors();
+    if (anchor_path) {
+        std::ifstream in(*anchor_path);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto loaded = dnssec::load_trust_anchors(text.str(), now().wall);
+        if (!in || !loaded)
+            return std::cerr << "cannot read trust anchors from " << *anchor_path << '\n', 2;
+        anchors = std::move(*loaded);
+    }
+
+    // Query IDs must be unpredictable (RFC 5452 §9.2): random_device reads the kernel's
+    // generator on Linux.
+    std::random_device random;
+    const crypto::botan_backend backend;
+    stub resolver(backend, std::move(anchors),
+                  [&random] { return static_cast<std::uint16_t>(random()); });
+
+    asio::io_context io;
+    std::vector<std::unique_ptr<lookup>> lookups; // handlers hold `this`: stable addresses
+    try {
+        for (const auto& [name, type] : questions)
+            lookups.push_back(
+                std::make_unique<lookup>(io, *upstream, resolver.start(name, type, now())));
+        for (auto& l : lookups)
+            l->begin();
+        io.run(); // returns when every lookup is done and has closed its sockets
+    } catch (const std::system_error& e) {
+        // No socket to the upstream (no route, no such address family): as `dane lookup`,
+        // a network failure is a lookup that could not decide.
+        std::cerr << "resolve_asio: " << e.what() << '\n';
+        return 3;
+    }
+
+    int worst = 0;
+    for (const auto& l : lookups) {
+        print(l->result());
+        worst = std::max(worst, exit_code(l->result().verdict.state));
+    }
+    return worst;
+}
