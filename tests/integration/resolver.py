@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""The validating stub resolver end to end against real servers: brings up the loopback
+hierarchy of scripts/testbed/testbed.sh and runs each case of testbed_common.CASES through
+the resolver, asking each of the bed's two Unbounds in turn as its upstream:
+
+  asio     examples/resolve_asio (the library driven by an Asio event loop)
+  lookup   `dane lookup --json` (blocking transports), when --lookup names the dane tool
+
+Each verdict must be the validating Unbound's own (asked without CD: AD set -> secure,
+SERVFAIL -> bogus, otherwise insecure), whichever Unbound the resolver asked: it sets CD and
+never trusts the AD bit, so the validating upstream's opinion may not leak into its verdict.
+delv with the bed's anchor is asked too; both are printed. Further checks: the exit code
+goes with the verdict (0 secure, 1 insecure, 3 bogus or indeterminate); when Unbound and the
+resolver say bogus, the RFC 8914 code is Unbound's; the answer too large for UDP is fetched
+again over TCP (stats: tcp_fallbacks); all cases at once in one resolve_asio process (one
+shared stub_resolver and cache, lookups interleaved on one io_context) give the verdicts of
+the single runs; and an upstream that reads queries and never answers (a UDP socket of this
+script on loopback) gives `indeterminate` after the resolver's deadlines, not before.
+
+usage: resolver.py RESOLVE_ASIO SOURCE_ROOT SCRATCH_DIR [--lookup DANE_TOOL]
+                   [--results FILE --config NAME]
+  SCRATCH_DIR   where the bed is made; removed first
+  --results     appends one row per check to FILE (scripts/tally-results.py's format)
+Needs what testbed.py needs (root, knot, unbound, bind9-utils, ldnsutils). Exits 1 if any
+check failed, 2 if the bed did not come up.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import sys
+import threading
+import time
+
+from testbed_common import (CASES, DELV_DIFFERS, TCP_CASE, Bed, Checks, bring_down, bring_up,
+                            delv_verdict, dig, run, take_option, unbound_verdict)
+
+checks = Checks("resolver")
+report = checks.report
+
+EXIT_FOR = {"secure": 0, "insecure": 1, "bogus": 3, "indeterminate": 3}
+
+# Cases where the resolver is known to disagree with Unbound, with the difference seen. Each
+# must still disagree; one that starts agreeing fails until it is taken off the list.
+RESOLVER_EXPECTED_FAILURES = {
+}
+
+# resolution_limits' defaults (include/dane/resolver/limits.hpp): one attempt waits
+# query_timeout, the whole resolution at most resolution_timeout.
+QUERY_TIMEOUT = 1.5
+RESOLUTION_TIMEOUT = 10.0
+
+
+class Outcome:
+    def __init__(self, verdict, ede=None, tcp_fallbacks=None, exit_code=None, text=""):
+        self.verdict = verdict
+        self.ede = ede
+        self.tcp_fallbacks = tcp_fallbacks
+        self.exit_code = exit_code
+        self.text = text
+
+
+VERDICT_LINE = re.compile(r"verdict: (secure|insecure|bogus|indeterminate)"
+                          r"(?: \(EDE (\d+): .*\))?$")
+
+
+def asio_blocks(out):
+    """resolve_asio's output: per lookup a `;; NAME TYPE` line, the answer, `verdict: ...`,
+    `chain:` and its zones, `stats: ...`. {(name, type): Outcome} (name in lower case)."""
+    blocks = {}
+    key = None
+    for line in out.splitlines():
+        if line.startswith(";; "):
+            name, rtype = line[3:].split()
+            key = (name.lower(), rtype)
+            blocks[key] = Outcome("unparsed")
+        elif key is None:
+            continue
+        blocks[key].text += line + "\n"
+        m = VERDICT_LINE.match(line)
+        if m:
+            blocks[key].verdict = m.group(1)
+            blocks[key].ede = int(m.group(2)) if m.group(2) else None
+        m = re.match(r"stats: .*tcp_fallbacks=(\d+)", line)
+        if m:
+            blocks[key].tcp_fallbacks = int(m.group(1))
+    return blocks
+
+
+def resolve_asio(binary, anchor, upstream, questions, timeout=60):
+    rc, out, err = run([binary, "--resolver", upstream, "--trust-anchor", anchor,
+                        *[x for q in questions for x in q]], timeout=timeout)
+    blocks = asio_blocks(out)
+    for o in blocks.values():
+        o.exit_code = rc
+    if not blocks:
+        return {}, Outcome("error", exit_code=rc, text=f"exit {rc}: {(err or out)[:300]}")
+    return blocks, None
+
+
+def ask_asio(binary, anchor, upstream, qname, qtype):
+    blocks, error = resolve_asio(binary, anchor, upstream, [(qname, qtype)])
+    return error or blocks.get((qname.lower(), qtype), Outcome("missing", text=str(blocks)))
+
+
+def ask_lookup(dane, anchor, upstream, qname, qtype):
+    rc, out, err = run([dane, "lookup", "--resolver", upstream, "--trust-anchor", anchor,
+                        "--json", qname, qtype], timeout=60)
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        return Outcome("error", exit_code=rc, text=f"exit {rc}: {(err or out)[:300]}")
+    reason = doc.get("reason") or {}
+    return Outcome(doc.get("verdict", "missing"), reason.get("ede"),
+                   (doc.get("stats") or {}).get("tcp_fallbacks"), rc, out)
+
+
+def runners(args):
+    out = [("asio", lambda a, u, n, t: ask_asio(args["asio"], a, u, n, t))]
+    if args["lookup"]:
+        out.append(("lookup", lambda a, u, n, t: ask_lookup(args["lookup"], a, u, n, t)))
+    return out
+
+
+def check_case(args, bed, name, qname, qtype, designed):
+    anchor = bed.env["TESTBED_ANCHOR"]
+    validated = dig(bed.validating, qname, qtype)
+    ub = unbound_verdict(validated)
+    dv, delv_text = delv_verdict(bed, qname, qtype)
+    report(f"{name}: Unbound says {designed}", ub == designed, f"Unbound says {ub}")
+    if name in DELV_DIFFERS:
+        report(f"{name}: delv differs as known", dv != ub,
+               f"delv now agrees with Unbound ({dv}): remove it from DELV_DIFFERS")
+    else:
+        report(f"{name}: delv agrees", dv == ub, f"delv says {dv}, Unbound {ub}")
+    shown = []
+    single = {}
+    for runner, ask in runners(args):
+        for label, upstream in (("validating", bed.validating), ("plain", bed.plain)):
+            o = ask(anchor, upstream, qname, qtype)
+            single[(runner, label)] = o
+            shown.append(f"{runner}/{label}={o.verdict}")
+            what = f"{name}: {runner} via the {label} Unbound"
+            agrees = o.verdict == ub
+            if name in RESOLVER_EXPECTED_FAILURES:
+                report(f"{what} disagrees as expected", not agrees,
+                       f"now agrees ({o.verdict}): remove it from RESOLVER_EXPECTED_FAILURES")
+            else:
+                report(f"{what} agrees with Unbound", agrees,
+                       f"says {o.verdict}, Unbound {ub}: {o.text.strip()[:300]}")
+            report(f"{what}: exit code goes with the verdict",
+                   o.exit_code == EXIT_FOR.get(o.verdict), f"exit {o.exit_code}, {o.verdict}")
+            if ub == "bogus" and o.verdict == "bogus":
+                report(f"{what}: EDE code is Unbound's ({validated.ede})", o.ede == validated.ede,
+                       f"EDE {o.ede}, Unbound EDE {validated.ede}")
+            if name == TCP_CASE:
+                report(f"{what}: asked again over TCP", (o.tcp_fallbacks or 0) >= 1,
+                       f"tcp_fallbacks {o.tcp_fallbacks}")
+    print(f"   {name:42} {qname + ' ' + qtype:38} unbound={ub} delv={dv} " + " ".join(shown))
+    return single
+
+
+def check_concurrent(args, bed, singles):
+    """All cases in one resolve_asio process through the plain Unbound: each verdict must be
+    the one its lookup got alone."""
+    questions = [(qname, qtype) for _, qname, qtype, _ in CASES]
+    t0 = time.monotonic()
+    blocks, error = resolve_asio(args["asio"], bed.env["TESTBED_ANCHOR"], bed.plain, questions)
+    seconds = time.monotonic() - t0
+    if error:
+        report("concurrent lookups: ran", False, error.text)
+        return
+    differ = []
+    for name, qname, qtype, _ in CASES:
+        got = blocks.get((qname.lower(), qtype), Outcome("missing")).verdict
+        alone = singles.get(name)
+        if alone is None or got != alone.verdict:
+            differ.append(f"{name}: {got} together, {alone.verdict if alone else '?'} alone")
+    print(f"   {len(questions)} lookups at once in one resolve_asio: {seconds:.2f} s")
+    report(f"concurrent lookups: the {len(questions)} cases at once, one shared resolver, give "
+           "the verdicts of the single runs", not differ, "; ".join(differ[:4]))
+    worst = max(EXIT_FOR.get(o.verdict, 3) for o in blocks.values())
+    code = next(iter(blocks.values())).exit_code
+    report("concurrent lookups: exit code is the worst lookup's", code == worst,
+           f"exit {code}, worst {worst}")
+
+
+class SilentUpstream:
+    """A UDP socket on loopback that reads every datagram and answers none."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        self.received = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.read, daemon=True)
+        self.thread.start()
+
+    def read(self):
+        while not self.stop.is_set():
+            try:
+                self.sock.recv(65535)
+                self.received += 1
+            except socket.timeout:
+                pass
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()
+
+
+def check_silent_upstream(args, bed):
+    silent = SilentUpstream()
+    try:
+        host, port = silent.address.split(":")
+        rc, out, _ = run(["dig", f"@{host}", "-p", port, "+time=1", "+tries=1",
+                          "www.alg8.danebed.", "A"])
+        print(f"   silent upstream {silent.address}: dig exit {rc} "
+              f"({'no answer' if rc == 9 else out.strip()[:80]})")
+        for runner, ask in runners(args):
+            before = silent.received
+            t0 = time.monotonic()
+            o = ask(bed.env["TESTBED_ANCHOR"], silent.address, "www.alg8.danebed.", "A")
+            seconds = time.monotonic() - t0
+            sent = silent.received - before
+            print(f"   silent upstream: {runner} says {o.verdict} after {seconds:.1f} s, "
+                  f"{sent} queries read")
+            what = f"upstream that never answers: {runner}"
+            report(f"{what} says indeterminate", o.verdict == "indeterminate",
+                   f"says {o.verdict}: {o.text.strip()[:200]}")
+            report(f"{what} exits 3", o.exit_code == 3, f"exit {o.exit_code}")
+            report(f"{what} sent its queries", sent >= 1, f"{sent} queries read")
+            # Not before one attempt's deadline, and not much after the resolution's.
+            report(f"{what} gives up after its deadline ({QUERY_TIMEOUT} s to "
+                   f"{RESOLUTION_TIMEOUT} s)",
+                   QUERY_TIMEOUT <= seconds <= RESOLUTION_TIMEOUT + 3, f"{seconds:.1f} s")
+    finally:
+        silent.close()
+
+
+def main(argv):
+    args = argv[1:]
+    results = take_option(args, "--results")
+    config = take_option(args, "--config")
+    lookup = take_option(args, "--lookup")
+    if len(args) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    asio, root, scratch = (os.path.abspath(a) for a in args)
+    opts = {"asio": asio, "lookup": os.path.abspath(lookup) if lookup else None}
+    bed_dir = os.path.join(scratch, "bed")
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+
+    t0 = time.monotonic()
+    env = bring_up(root, bed_dir, checks)
+    if env is None:
+        if results:
+            checks.append_results(root, results, config or "testbed")
+        return 2
+    try:
+        bed = Bed(env)
+        singles = {}
+        for name, qname, qtype, designed in CASES:
+            try:
+                single = check_case(opts, bed, name, qname, qtype, designed)
+                singles[name] = single[("asio", "plain")]
+            except Exception as e:  # a tool that failed or timed out fails this case only
+                report(f"{name}: ran", False, f"{type(e).__name__}: {e}")
+        for what, check in (("concurrent lookups", lambda: check_concurrent(opts, bed, singles)),
+                            ("upstream that never answers", lambda: check_silent_upstream(opts, bed))):
+            try:
+                check()
+            except Exception as e:
+                report(f"{what}: ran", False, f"{type(e).__name__}: {e}")
+    except Exception as e:
+        report("resolver checks ran", False, f"{type(e).__name__}: {e}")
+    finally:
+        bring_down(root, bed_dir, checks)
+        print(f"bed up and tested in {time.monotonic() - t0:.1f} s")
+        if results:
+            checks.append_results(root, results, config or "testbed")
+    print(checks.summary())
+    return 1 if checks.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
