@@ -576,3 +576,44 @@ TEST_CASE("a whole zone file with a long NSEC chain: proofs pick their records")
     CHECK(a.proven == proof::nodata);
     CHECK(a.verdict.secure());
 }
+
+TEST_CASE("a zone marked unsigned (negative anchor) is insecure for its reason, keys unread") {
+    auto& h = shared();
+    auto records = cat({h.parent(), h.child()});
+    auto anchors = h.anchors();
+    anchors.add_insecure(dn("sub.test."), {ede_code::other, "known unsigned"});
+    validator_t v(backend(), anchors, test_now());
+    REQUIRE(v.add(records).has_value());
+    auto a = v.validate_answer(dn("www.sub.test."), rr_type::a);
+    CHECK(a.verdict.state == security::insecure);
+    CHECK(a.verdict.why.text == "known unsigned");
+    // The parent is untouched.
+    CHECK(v.validate_answer(dn("www.test."), rr_type::a).verdict.secure());
+    // Merging keeps the mark.
+    dnssec::trust_anchors merged;
+    merged.merge(anchors);
+    REQUIRE(merged.find(dn("sub.test.")));
+    CHECK(merged.find(dn("sub.test."))->insecure.has_value());
+}
+
+TEST_CASE("known_zone reports what a validation concluded, and computes nothing itself") {
+    auto& h = shared();
+    auto records = cat({h.parent(), h.child()});
+    validator_t v(backend(), h.anchors(), test_now());
+    REQUIRE(v.add(records).has_value());
+    CHECK_FALSE(v.known_zone(dn("sub.test.")));
+    REQUIRE(v.validate_answer(dn("www.sub.test."), rr_type::a).verdict.secure());
+    const auto work = v.work().verifications;
+    auto z = v.known_zone(dn("sub.test."));
+    REQUIRE(z);
+    CHECK(z->verdict.secure());
+    CHECK(z->dnskey_ttl > 0);
+    CHECK(z->ds_ttl > 0);
+    CHECK(v.work().verifications == work);
+    REQUIRE(v.validate_answer(dn("x.unsigned.test."), rr_type::a).verdict.state ==
+            security::insecure);
+    auto u = v.known_zone(dn("unsigned.test."));
+    REQUIRE(u);
+    CHECK(u->proven == proof::no_ds);
+    CHECK_FALSE(u->denial.empty());
+}

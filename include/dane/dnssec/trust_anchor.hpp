@@ -20,6 +20,7 @@
 #include "dane/dns/types.hpp"
 #include "dane/dns/zone_parser.hpp"
 #include "dane/dnssec/error.hpp"
+#include "dane/dnssec/verdict.hpp"
 
 namespace dane::dnssec {
 
@@ -29,6 +30,10 @@ struct trust_anchor {
     dns::name owner;
     std::vector<byte_buffer> ds;
     std::vector<byte_buffer> dnskeys;
+    // Set for a zone known to be unsigned: validation treats it as insecure, for this
+    // reason, without looking at DS or DNSKEY records (a negative trust anchor, RFC 7646;
+    // the resolver's cache marks delegations it has proven unsigned this way).
+    std::optional<dnssec::reason> insecure{};
 };
 
 class trust_anchors {
@@ -54,8 +59,13 @@ public:
         return add(dns::record{owner, dns::rr_type::dnskey, dns::rr_class::in, 0,
                                byte_buffer(rdata.begin(), rdata.end())});
     }
+    // Marks `owner` as a zone known to be unsigned (trust_anchor::insecure).
+    void add_insecure(dns::name_view owner, dnssec::reason why) {
+        slot(dns::name(owner)).insecure = std::move(why);
+    }
     void merge(const trust_anchors& o) {
         for (const auto& a : o.anchors_) {
+            if (a.insecure) slot(a.owner).insecure = a.insecure;
             for (const auto& d : a.ds)
                 add_unique(slot(a.owner).ds, d);
             for (const auto& k : a.dnskeys)
@@ -85,7 +95,7 @@ private:
     trust_anchor& slot(const dns::name& owner) {
         for (auto& a : anchors_)
             if (a.owner == owner) return a;
-        anchors_.push_back(trust_anchor{owner, {}, {}});
+        anchors_.push_back(trust_anchor{owner, {}, {}, std::nullopt});
         return anchors_.back();
     }
     static void add_unique(std::vector<byte_buffer>& v, const byte_buffer& rd) {

@@ -220,6 +220,23 @@ public:
     // The security of a zone (by its apex): secure with trusted keys, insecure, or bogus.
     verdict zone_verdict(dns::name_view apex) { return zone(apex).status; }
 
+    // What the last validation concluded about a zone, without computing anything: none
+    // when no validation since the last add() looked at the zone, or a budget cut it short.
+    // A resolver caches zones from this (resolver/cache.hpp).
+    struct zone_report {
+        dnssec::verdict verdict{};
+        dnssec::proof proven = proof::nothing; // no_ds or no_ds_opt_out for an unsigned delegation
+        std::uint32_t dnskey_ttl = 0;          // secure zones: the capped TTLs of its DNSKEY
+        std::uint32_t ds_ttl = 0;              // and DS RRsets (0 for an anchor's DS)
+        std::vector<std::size_t> denial;       // indexes into rrsets() of the proofs it rests on
+    };
+    std::optional<zone_report> known_zone(dns::name_view apex) const {
+        auto it = zones_.find(dns::name(apex).lowercased());
+        if (it == zones_.end() || !it->second.done) return std::nullopt;
+        const zone_info& z = it->second;
+        return zone_report{z.status, z.proven, z.dnskey_ttl, z.ds_ttl, z.denial};
+    }
+
     // The zone an RRset (by index into rrsets()) belongs to, as the validator judges it.
     std::optional<dns::name> zone_of_rrset(std::size_t index) const {
         if (index >= sets_.size()) return std::nullopt;
@@ -245,6 +262,7 @@ private:
         proof proven = proof::nothing; // no_ds / no_ds_opt_out when that made it insecure
         std::optional<need_records> missing;
         std::uint32_t dnskey_ttl = 0; // of the secure DNSKEY RRset, capped (RFC 4035 §5.3.3)
+        std::uint32_t ds_ttl = 0;     // of the secure DS RRset, capped likewise
         std::vector<std::size_t> denial; // the denial RRsets its verdict rests on
         bool done = false;
     };
@@ -381,6 +399,10 @@ private:
     zone_info compute_zone(const dns::name& apex) {
         zone_info z;
         if (const trust_anchor* a = anchors_.find(apex)) {
+            if (a->insecure) {
+                z.status = insecure_verdict(a->insecure->code, a->insecure->text);
+                return z;
+            }
             trust_keys(z, apex, a->ds, a->dnskeys);
             return z;
         }
@@ -406,6 +428,7 @@ private:
                 return z;
             }
             trust_keys(z, apex, sets_[*ds].rdatas, {});
+            z.ds_ttl = r.ttl;
             return z;
         }
         // No DS: the parent must prove there is none.

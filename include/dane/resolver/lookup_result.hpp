@@ -44,11 +44,11 @@ struct zone_link {
 
 // Counters of one resolution: what it cost on the wire and in the cache.
 struct resolution_stats {
-    std::size_t queries_sent = 0;   // retries and TCP repeats included
-    std::size_t responses = 0;      // responses matched to a query
-    std::size_t ignored = 0;        // datagrams that matched no outstanding query
-    std::size_t retries = 0;        // UDP attempts after a timeout
-    std::size_t tcp_fallbacks = 0;  // truncated UDP answers asked again over TCP
+    std::size_t queries_sent = 0;  // retries and TCP repeats included
+    std::size_t responses = 0;     // responses matched to a query
+    std::size_t ignored = 0;       // datagrams that matched no outstanding query
+    std::size_t retries = 0;       // UDP attempts after a timeout
+    std::size_t tcp_fallbacks = 0; // truncated UDP answers asked again over TCP
     std::size_t zone_cache_hits = 0;
     bool answer_from_cache = false; // the whole answer came from the cache
 };
