@@ -53,8 +53,10 @@ RESOLUTION_TIMEOUT = 10.0
 
 
 class Outcome:
-    def __init__(self, verdict, ede=None, tcp_fallbacks=None, exit_code=None, text=""):
+    def __init__(self, verdict, ede=None, tcp_fallbacks=None, exit_code=None, text="",
+                 chain_top=None):
         self.verdict = verdict
+        self.chain_top = chain_top  # the first zone of the chain: (name, is a trust anchor)
         self.ede = ede
         self.tcp_fallbacks = tcp_fallbacks
         self.exit_code = exit_code
@@ -82,6 +84,9 @@ def asio_blocks(out):
         if m:
             blocks[key].verdict = m.group(1)
             blocks[key].ede = int(m.group(2)) if m.group(2) else None
+        m = re.match(r"  (\S+) (?:secure|insecure|bogus|indeterminate)( anchor)?", line)
+        if m and blocks[key].chain_top is None:
+            blocks[key].chain_top = (m.group(1).lower(), bool(m.group(2)))
         m = re.match(r"stats: .*tcp_fallbacks=(\d+)", line)
         if m:
             blocks[key].tcp_fallbacks = int(m.group(1))
@@ -112,8 +117,10 @@ def ask_lookup(dane, anchor, upstream, qname, qtype):
     except ValueError:
         return Outcome("error", exit_code=rc, text=f"exit {rc}: {(err or out)[:300]}")
     reason = doc.get("reason") or {}
+    chain = doc.get("chain") or [{}]
     return Outcome(doc.get("verdict", "missing"), reason.get("ede"),
-                   (doc.get("stats") or {}).get("tcp_fallbacks"), rc, out)
+                   (doc.get("stats") or {}).get("tcp_fallbacks"), rc, out,
+                   (str(chain[0].get("zone", "")).lower(), chain[0].get("trust_anchor") is True))
 
 
 def runners(args):
@@ -154,6 +161,9 @@ def check_case(args, bed, name, qname, qtype, designed):
             if ub == "bogus" and o.verdict == "bogus":
                 report(f"{what}: EDE code is Unbound's ({validated.ede})", o.ede == validated.ede,
                        f"EDE {o.ede}, Unbound EDE {validated.ede}")
+            if o.verdict == "secure":
+                report(f"{what}: the chain starts at the trust anchor", o.chain_top == (".", True),
+                       f"chain starts with {o.chain_top}")
             if name == TCP_CASE:
                 report(f"{what}: asked again over TCP", (o.tcp_fallbacks or 0) >= 1,
                        f"tcp_fallbacks {o.tcp_fallbacks}")
@@ -172,14 +182,22 @@ def check_concurrent(args, bed, singles):
         report("concurrent lookups: ran", False, error.text)
         return
     differ = []
+    cut = []
     for name, qname, qtype, _ in CASES:
-        got = blocks.get((qname.lower(), qtype), Outcome("missing")).verdict
+        together = blocks.get((qname.lower(), qtype), Outcome("missing"))
+        got = together.verdict
         alone = singles.get(name)
         if alone is None or got != alone.verdict:
             differ.append(f"{name}: {got} together, {alone.verdict if alone else '?'} alone")
+        # With zones another lookup put in the shared cache, a secure answer's chain (and its
+        # RFC 9102 records) must still reach up to the anchor.
+        if got == "secure" and together.chain_top != (".", True):
+            cut.append(f"{name}: chain starts with {together.chain_top}")
     print(f"   {len(questions)} lookups at once in one resolve_asio: {seconds:.2f} s")
     report(f"concurrent lookups: the {len(questions)} cases at once, one shared resolver, give "
            "the verdicts of the single runs", not differ, "; ".join(differ[:4]))
+    report("concurrent lookups: each secure answer's chain starts at the trust anchor, zones "
+           "from the shared cache included", not cut, f"{len(cut)} do not: " + "; ".join(cut[:4]))
     worst = max(EXIT_FOR.get(o.verdict, 3) for o in blocks.values())
     code = next(iter(blocks.values())).exit_code
     report("concurrent lookups: exit code is the worst lookup's", code == worst,
