@@ -152,12 +152,17 @@ void print(const resolver::lookup_result& r) {
     for (const auto& z : r.chain) {
         std::cout << "  " << z.zone.to_string() << ' ' << dnssec::to_string(z.verdict.state)
                   << (z.trust_anchor ? " anchor" : "");
-        for (std::size_t i = 0; i < z.ds.size(); ++i)
-            std::cout << (i ? ',' : ' ') << (i ? "" : "DS=") << z.ds[i].key_tag << '/'
-                      << unsigned{z.ds[i].algorithm} << '/' << unsigned{z.ds[i].digest_type};
-        for (std::size_t i = 0; i < z.dnskeys.size(); ++i)
-            std::cout << (i ? ',' : ' ') << (i ? "" : "DNSKEY=") << z.dnskeys[i].key_tag << '/'
-                      << unsigned{z.dnskeys[i].algorithm} << '/' << z.dnskeys[i].flags;
+        const char* separator = " DS=";
+        for (const auto& d : z.ds) {
+            std::cout << separator << d.key_tag << '/' << unsigned{d.algorithm} << '/'
+                      << unsigned{d.digest_type};
+            separator = ",";
+        }
+        separator = " DNSKEY=";
+        for (const auto& k : z.dnskeys) {
+            std::cout << separator << k.key_tag << '/' << unsigned{k.algorithm} << '/' << k.flags;
+            separator = ",";
+        }
         std::cout << '\n';
     }
     const auto& s = r.stats;
@@ -182,21 +187,22 @@ std::string system_resolver() {
 }
 
 // "192.0.2.1", "192.0.2.1:5353", "::1" or "[::1]:5353".
-std::optional<asio::ip::udp::endpoint> parse_endpoint(const std::string& text) {
-    std::string host = text, port = "53";
-    if (auto close = text.find(']'); text.starts_with('[') && close != std::string::npos) {
-        host = text.substr(1, close - 1);
-        if (text.size() > close + 1 && text[close + 1] == ':') port = text.substr(close + 2);
-    } else if (text.find(':') == text.rfind(':') && text.find(':') != std::string::npos) {
-        host = text.substr(0, text.find(':'));
-        port = text.substr(text.find(':') + 1);
+std::optional<asio::ip::udp::endpoint> parse_endpoint(std::string text) {
+    unsigned long port = 53;
+    if (auto colon = text.rfind(':');
+        colon != std::string::npos && (text.find(':') == colon || text[colon - 1] == ']')) {
+        auto digits = text.substr(colon + 1);
+        if (digits.empty() || digits.size() > 5 ||
+            digits.find_first_not_of("0123456789") != std::string::npos ||
+            (port = std::stoul(digits)) > 65535)
+            return std::nullopt;
+        text.resize(colon);
     }
+    if (text.starts_with('[') && text.ends_with(']')) text = text.substr(1, text.size() - 2);
     std::error_code ec;
-    auto address = asio::ip::make_address(host, ec);
-    if (ec || port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535)
-        return std::nullopt;
-    return asio::ip::udp::endpoint(address, static_cast<std::uint16_t>(std::stoul(port)));
+    auto address = asio::ip::make_address(text, ec);
+    if (ec) return std::nullopt;
+    return asio::ip::udp::endpoint(address, static_cast<std::uint16_t>(port));
 }
 
 int main(int argc, char** argv) {

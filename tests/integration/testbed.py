@@ -31,8 +31,9 @@ import shutil
 import sys
 import time
 
-from testbed_common import (CASES, DELV_DIFFERS, Bed as BedBase, Checks, bring_down, bring_up,
-                            delv_verdict, dig, fields, run, take_option, unbound_verdict)
+from testbed_common import (CASES, DELV_DIFFERS, Bed as BedBase, Checks, Response, bring_down,
+                            bring_up, delv_verdict, dig, fields, run, take_option,
+                            unbound_verdict)
 
 checks = Checks("testbed")
 report = checks.report
