@@ -7,7 +7,6 @@
 // `insecure OWNER TYPE (reason)`; with --query, a last line `proves: WHAT VERDICT` for the
 // query. Exit 0 when everything (or the query's verdict) is secure, 1 when not, 2 on bad
 // usage or unreadable input.
-#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -20,6 +19,7 @@
 #include "dane/dnssec/trust_anchor.hpp"
 #include "dane/dnssec/validator.hpp"
 #include "tool.hpp"
+#include "validation_options.hpp"
 
 namespace {
 
@@ -68,29 +68,10 @@ int run_verify(dane_tool::args args) {
     }
     if (!anchor_path || files.empty()) return dane_tool::usage_error(usage);
 
-    std::chrono::sys_seconds now =
-        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    if (time_text) {
-        auto t = dns::parse_rrsig_time(*time_text);
-        if (!t || time_text->size() != 14)
-            return dane_tool::usage_error("verify: bad --time '" + std::string(*time_text) +
-                                          "' (want YYYYMMDDHHMMSS)");
-        // RRSIG times are 32-bit; the time given is taken in the epoch window after 1970.
-        now = std::chrono::sys_seconds(std::chrono::seconds(*t));
-    }
-
-    crypto::key_limits key_limits;
-    if (min_rsa_text) {
-        std::size_t bits = 0;
-        const char* end = min_rsa_text->data() + min_rsa_text->size();
-        auto [p, ec] = std::from_chars(min_rsa_text->data(), end, bits);
-        if (min_rsa_text->empty() || ec != std::errc() || p != end || bits == 0 ||
-            bits > key_limits.max_rsa_bits)
-            return dane_tool::usage_error("verify: bad --min-rsa-bits '" +
-                                          std::string(*min_rsa_text) + "' (want 1 to " +
-                                          std::to_string(key_limits.max_rsa_bits) + ")");
-        key_limits.min_rsa_bits = bits;
-    }
+    auto now = dane_tool::validation_time("verify", time_text);
+    if (!now) return dane_tool::exit_usage;
+    auto key_limits = dane_tool::key_limits_option("verify", min_rsa_text);
+    if (!key_limits) return dane_tool::exit_usage;
 
     const dns::name root;
     std::optional<dns::name> qname;
@@ -108,13 +89,8 @@ int run_verify(dane_tool::args args) {
         qtype = *t;
     }
 
-    auto anchor_text = dane_tool::read_input(*anchor_path);
-    if (!anchor_text)
-        return dane_tool::usage_error("verify: cannot read " + std::string(*anchor_path));
-    auto anchors = dnssec::load_trust_anchors(*anchor_text, now);
-    if (!anchors)
-        return dane_tool::usage_error("verify: " + std::string(*anchor_path) + ": " +
-                                      anchors.error().message());
+    auto anchors = dane_tool::trust_anchor_file("verify", *anchor_path, *now);
+    if (!anchors) return dane_tool::exit_usage;
 
     std::vector<dns::record> records;
     for (auto f : files) {
@@ -126,8 +102,8 @@ int run_verify(dane_tool::args args) {
         records.insert(records.end(), r->begin(), r->end());
     }
 
-    const crypto::botan_backend backend(key_limits);
-    dnssec::validator<crypto::botan_backend> v(backend, std::move(*anchors), now);
+    const crypto::botan_backend backend(*key_limits);
+    dnssec::validator<crypto::botan_backend> v(backend, std::move(*anchors), *now);
     if (auto ok = v.add(records); !ok)
         return dane_tool::usage_error("verify: " + ok.error().message());
     bool all_secure = true;
