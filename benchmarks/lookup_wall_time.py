@@ -11,7 +11,8 @@ minimum and maximum in milliseconds, hyperfine-style.
 
 usage: lookup_wall_time.py SOURCE_ROOT SCRATCH_DIR [--dane DANE_TOOL] [--asio RESOLVE_ASIO]
                            [--runs N] [--name NAME] [--type TYPE]
-  --dane    the dane tool with `lookup` (left out when not given)
+  --dane    the dane tool with `lookup` (left out when not given); also timed doing nothing
+            (its usage message), to show what starting the process costs
   --asio    examples/resolve_asio, the same resolver on an event loop (optional)
   --runs    rounds (default 30); NAME TYPE default _25._tcp.mail.alg8.danebed. TLSA (a TLSA
             RRset three zones under the anchor)
@@ -53,6 +54,9 @@ def programs(env, opts, scratch, name, rtype):
         out.append(("dane lookup", [opts["dane"], "lookup", "--resolver", plain,
                                     "--trust-anchor", anchor, name, rtype],
                     lambda rc, text: rc == 0))
+        # The same program doing nothing (usage message): what process start and dynamic
+        # linking (Botan's shared library) cost, apart from the lookup.
+        out.append(("dane, no work", [opts["dane"]], lambda rc, text: rc == 2))
     if opts["asio"]:
         out.append(("resolve_asio", [opts["asio"], "--resolver", plain, "--trust-anchor",
                                      anchor, name, rtype], lambda rc, text: rc == 0))
@@ -100,7 +104,9 @@ def main(argv):
                     failed[label] = failed.get(label, 0) + 1
     finally:
         bring_down(root, bed_dir, checks)
-    print(f"cold lookup of {name} {rtype}, {runs} interleaved runs each, process wall time:")
+    load = os.getloadavg()[0]
+    print(f"cold lookup of {name} {rtype}, {runs} interleaved runs each, process wall time "
+          f"(load average {load:.1f} on {os.cpu_count()} CPUs):")
     for label, _, _ in progs:
         t = times.get(label, [])
         if not t:
