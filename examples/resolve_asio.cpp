@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "dane/crypto/botan.hpp"
-#include "dane/dns/record.hpp"
 #include "dane/dns/types.hpp"
 #include "dane/dnssec/trust_anchor.hpp"
 #include "dane/resolver/resolver.hpp"
+#include "lookup_output.hpp"
 
 using namespace dane;
 using stub = resolver::stub_resolver<crypto::botan_backend>;
@@ -137,42 +137,15 @@ private:
     std::map<std::uint64_t, std::unique_ptr<tcp_socket>> tcp_; // kept until the lookup ends
 };
 
-// "verdict: secure", or "verdict: STATE (EDE n: reason)", as `dane lookup` prints it.
+// What `dane lookup` prints (the tool's lookup_output.hpp), after a line naming the question
+// and followed by the lookup's wire counters.
 void print(const resolver::lookup_result& r) {
-    std::cout << ";; " << r.qname.to_string() << ' ' << dns::to_string(r.qtype) << '\n';
-    for (const auto& set : r.rrsets)
-        for (const auto& rdata : set.rdatas)
-            std::cout << dns::to_string(dns::record{set.owner, set.type, set.klass, set.ttl, rdata})
-                      << '\n';
-    std::cout << "verdict: " << dnssec::to_string(r.verdict.state);
-    if (!r.secure())
-        std::cout << " (EDE " << static_cast<unsigned>(r.verdict.why.code) << ": "
-                  << r.verdict.why.text << ')';
-    std::cout << "\nchain:\n";
-    for (const auto& z : r.chain) {
-        std::cout << "  " << z.zone.to_string() << ' ' << dnssec::to_string(z.verdict.state)
-                  << (z.trust_anchor ? " anchor" : "");
-        const char* separator = " DS=";
-        for (const auto& d : z.ds) {
-            std::cout << separator << d.key_tag << '/' << unsigned{d.algorithm} << '/'
-                      << unsigned{d.digest_type};
-            separator = ",";
-        }
-        separator = " DNSKEY=";
-        for (const auto& k : z.dnskeys) {
-            std::cout << separator << k.key_tag << '/' << unsigned{k.algorithm} << '/' << k.flags;
-            separator = ",";
-        }
-        std::cout << '\n';
-    }
     const auto& s = r.stats;
-    std::cout << "stats: queries=" << s.queries_sent << " responses=" << s.responses
-              << " retries=" << s.retries << " tcp_fallbacks=" << s.tcp_fallbacks
+    std::cout << ";; " << r.qname.to_string() << ' ' << dns::to_string(r.qtype) << '\n'
+              << dane_tool::lookup_text(r) << "stats: queries=" << s.queries_sent
+              << " responses=" << s.responses << " retries=" << s.retries
+              << " tcp_fallbacks=" << s.tcp_fallbacks
               << " from_cache=" << (s.answer_from_cache ? "yes" : "no") << "\n\n";
-}
-
-int exit_code(dnssec::security s) {
-    return s == dnssec::security::secure ? 0 : s == dnssec::security::insecure ? 1 : 3;
 }
 
 // The first `nameserver` of /etc/resolv.conf, as `dane lookup` defaults to.
@@ -272,7 +245,7 @@ int main(int argc, char** argv) {
     int worst = 0;
     for (const auto& l : lookups) {
         print(l->result());
-        worst = std::max(worst, exit_code(l->result().verdict.state));
+        worst = std::max(worst, dane_tool::lookup_exit_code(l->result().verdict));
     }
     return worst;
 }
