@@ -4,7 +4,8 @@ hierarchy of scripts/testbed/testbed.sh and runs each case of testbed_common.CAS
 the resolver, asking each of the bed's two Unbounds in turn as its upstream:
 
   asio     examples/resolve_asio (the library driven by an Asio event loop)
-  lookup   `dane lookup --json` (blocking transports), when --lookup names the dane tool
+  lookup   `dane lookup --json` (blocking transports), when --lookup names the dane tool;
+           its --chain-out file must then give the same verdict offline (dane verify-chain)
 
 Each verdict must be the validating Unbound's own (asked without CD: AD set -> secure,
 SERVFAIL -> bogus, otherwise insecure), whichever Unbound the resolver asked: it sets CD and
@@ -167,8 +168,40 @@ def check_case(args, bed, name, qname, qtype, designed):
             if name == TCP_CASE:
                 report(f"{what}: asked again over TCP", (o.tcp_fallbacks or 0) >= 1,
                        f"tcp_fallbacks {o.tcp_fallbacks}")
+    if args["lookup"]:
+        shown.append(f"chain-out={check_chain_out(args, bed, name, qname, qtype)}")
     print(f"   {name:42} {qname + ' ' + qtype:38} unbound={ub} delv={dv} " + " ".join(shown))
     return single
+
+
+def check_chain_out(args, bed, name, qname, qtype):
+    """`dane lookup --chain-out` through the plain Unbound, then `dane verify-chain` on that
+    file offline: the RFC 9102 chain must prove what the lookup said, with the same zones."""
+    anchor = bed.env["TESTBED_ANCHOR"]
+    chain_file = os.path.join(args["scratch"], "chain.bin")
+    if os.path.exists(chain_file):
+        os.remove(chain_file)
+    rc, online, err = run([args["lookup"], "lookup", "--resolver", bed.plain, "--trust-anchor",
+                           anchor, "--chain-out", chain_file, "--json", qname, qtype])
+    rc2, offline, err2 = run([args["lookup"], "verify-chain", "--trust-anchor", anchor, "--json",
+                              chain_file, qname, qtype])
+    try:
+        a, b = json.loads(online), json.loads(offline)
+    except ValueError:
+        report(f"{name}: dane verify-chain on dane lookup's --chain-out ran", False,
+               f"lookup exit {rc}: {err.strip()[:150]}; verify-chain exit {rc2}: "
+               f"{err2.strip()[:150]}")
+        return "error"
+    report(f"{name}: dane verify-chain on dane lookup's --chain-out gives its verdict",
+           a.get("verdict") == b.get("verdict") and rc == rc2,
+           f"lookup {a.get('verdict')} (exit {rc}), verify-chain {b.get('verdict')} (exit {rc2}): "
+           f"{b.get('reason')}")
+    if a.get("verdict") == "secure":
+        zones = [z.get("zone") for z in a.get("chain", [])]
+        report(f"{name}: dane verify-chain shows the lookup's chain of zones",
+               zones == [z.get("zone") for z in b.get("chain", [])],
+               f"lookup {zones}, verify-chain {[z.get('zone') for z in b.get('chain', [])]}")
+    return b.get("verdict")
 
 
 def check_concurrent(args, bed, singles):
@@ -269,7 +302,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     asio, root, scratch = (os.path.abspath(a) for a in args)
-    opts = {"asio": asio, "lookup": os.path.abspath(lookup) if lookup else None}
+    opts = {"asio": asio, "lookup": os.path.abspath(lookup) if lookup else None,
+            "scratch": scratch}
     bed_dir = os.path.join(scratch, "bed")
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
