@@ -323,10 +323,10 @@ def main(argv):
                 singles[name] = single[("asio", "plain")]
             except Exception as e:  # a tool that failed or timed out fails this case only
                 report(f"{name}: ran", False, f"{type(e).__name__}: {e}")
-        for what, check in (("concurrent lookups", lambda: check_concurrent(opts, bed, singles)),
-                            ("upstream that never answers", lambda: check_silent_upstream(opts, bed))):
+        for what, check, extra in (("concurrent lookups", check_concurrent, (singles,)),
+                                   ("upstream that never answers", check_silent_upstream, ())):
             try:
-                check()
+                check(opts, bed, *extra)
             except Exception as e:
                 report(f"{what}: ran", False, f"{type(e).__name__}: {e}")
     except Exception as e:
