@@ -13,7 +13,6 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -55,8 +54,6 @@ public:
     const resolver::lookup_result& result() const { return resolution_.result(); }
 
 private:
-    using tcp_socket = asio::ip::tcp::socket;
-
     // After every event: send what the resolution asks for, re-arm the timer on its
     // earliest deadline, and when it is done, close everything so that io_context::run
     // returns once every lookup is.
@@ -64,8 +61,8 @@ private:
         if (resolution_.done()) {
             udp_.close();
             timer_.cancel();
-            for (auto& [handle, socket] : tcp_)
-                socket->close();
+            for (auto& x : tcp_)
+                x->socket.close();
             return;
         }
         for (auto& q : resolution_.take_queries()) {
@@ -75,7 +72,8 @@ private:
                     // A lost datagram shows as a timeout; the resolution retries it.
                 });
             } else {
-                asio::co_spawn(io_, ask_over_tcp(q.handle, std::move(q.wire)), asio::detached);
+                auto x = std::make_unique<tcp_exchange>(io_, q.handle, std::move(q.wire));
+                tcp_step(*tcp_.emplace_back(std::move(x)), {});
             }
         }
         if (auto when = resolution_.deadline()) {
@@ -101,30 +99,43 @@ private:
     }
 
     // RFC 7766 §8: over TCP each message is preceded by its length in two octets. One
-    // connection per query keeps the example short (a coroutine reads as the steps go); a
-    // client may also keep one open for several.
-    asio::awaitable<void> ask_over_tcp(std::uint64_t handle, byte_buffer wire) {
-        auto& socket = *tcp_.emplace(handle, std::make_unique<tcp_socket>(io_)).first->second;
-        std::error_code ec; // the first error skips the remaining steps
-        auto step = asio::redirect_error(asio::use_awaitable, ec);
-        const std::array<std::uint8_t, 2> out_length{static_cast<std::uint8_t>(wire.size() >> 8),
-                                                     static_cast<std::uint8_t>(wire.size())};
-        co_await socket.async_connect({upstream_.address(), upstream_.port()}, step);
-        if (!ec)
-            co_await asio::async_write(
-                socket,
-                std::array<asio::const_buffer, 2>{asio::buffer(out_length), asio::buffer(wire)},
-                step);
-        std::array<std::uint8_t, 2> in_length{};
-        if (!ec) co_await asio::async_read(socket, asio::buffer(in_length), step);
-        byte_buffer message(std::size_t{in_length[0]} << 8 | in_length[1]);
-        if (!ec) co_await asio::async_read(socket, asio::buffer(message), step);
-        socket.close();
-        if (resolution_.done()) co_return; // advance() closed the socket: nobody waits
+    // connection per query keeps the example short; a client may also keep one open for
+    // several. The exchange is four steps, each started when the previous one completes
+    // (C++20 coroutines would read better, but Asio 1.22 enables them with GCC only).
+    struct tcp_exchange {
+        tcp_exchange(asio::io_context& io, std::uint64_t h, byte_buffer w)
+            : socket(io), handle(h),
+              wire(std::move(w)), length{static_cast<std::uint8_t>(wire.size() >> 8),
+                                         static_cast<std::uint8_t>(wire.size())} {}
+        asio::ip::tcp::socket socket;
+        std::uint64_t handle;
+        byte_buffer wire; // the query, then the response
+        std::array<std::uint8_t, 2> length;
+        int step = 0;
+    };
+
+    void tcp_step(tcp_exchange& x, std::error_code ec) {
+        auto next = [this, &x](std::error_code e, std::size_t = 0) { tcp_step(x, e); };
+        switch (ec ? -1 : x.step++) {
+        case 0:
+            return x.socket.async_connect({upstream_.address(), upstream_.port()}, next);
+        case 1:
+            return asio::async_write(
+                x.socket,
+                std::array<asio::const_buffer, 2>{asio::buffer(x.length), asio::buffer(x.wire)},
+                next);
+        case 2:
+            return asio::async_read(x.socket, asio::buffer(x.length), next);
+        case 3:
+            x.wire.resize(std::size_t{x.length[0]} << 8 | x.length[1]);
+            return asio::async_read(x.socket, asio::buffer(x.wire), next);
+        }
+        x.socket.close();
+        if (resolution_.done()) return; // advance() closed the socket: nobody waits
         if (ec)
-            resolution_.transport_failed(handle, now()); // refused, reset: retried or given up
+            resolution_.transport_failed(x.handle, now()); // refused, reset: retried or given up
         else
-            resolution_.receive(message, now());
+            resolution_.receive(x.wire, now());
         advance();
     }
 
@@ -134,7 +145,7 @@ private:
     asio::steady_timer timer_;
     resolver::resolution<crypto::botan_backend> resolution_;
     std::array<std::byte, 65535> datagram_{};
-    std::map<std::uint64_t, std::unique_ptr<tcp_socket>> tcp_; // kept until the lookup ends
+    std::vector<std::unique_ptr<tcp_exchange>> tcp_; // kept until the lookup ends
 };
 
 // What `dane lookup` prints (the tool's lookup_output.hpp), after a line naming the question
