@@ -15,8 +15,9 @@ goes with the verdict (0 secure, 1 insecure, 3 bogus or indeterminate); when Unb
 resolver say bogus, the RFC 8914 code is Unbound's; the answer too large for UDP is fetched
 again over TCP (stats: tcp_fallbacks); all cases at once in one resolve_asio process (one
 shared stub_resolver and cache, lookups interleaved on one io_context) give the verdicts of
-the single runs; and an upstream that reads queries and never answers (a UDP socket of this
-script on loopback) gives `indeterminate` after the resolver's deadlines, not before.
+the single runs; an upstream that reads queries and never answers (a UDP socket of this
+script on loopback) gives `indeterminate` after the resolver's deadlines, not before; and one
+that truncates every UDP answer while its TCP port refuses gives `indeterminate` too.
 
 usage: resolver.py RESOLVE_ASIO SOURCE_ROOT SCRATCH_DIR [--lookup DANE_TOOL]
                    [--results FILE --config NAME]
@@ -238,9 +239,12 @@ def check_concurrent(args, bed, singles):
 
 
 class SilentUpstream:
-    """A UDP socket on loopback that reads every datagram and answers none."""
+    """A UDP socket on loopback that reads every datagram and answers none; with truncate, it
+    answers each with its header and question, TC set (RFC 1035 §4.1.1), while nothing
+    listens on that TCP port, so the TCP repeat is refused."""
 
-    def __init__(self):
+    def __init__(self, truncate=False):
+        self.truncate = truncate
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
@@ -253,10 +257,15 @@ class SilentUpstream:
     def read(self):
         while not self.stop.is_set():
             try:
-                self.sock.recv(65535)
+                query, peer = self.sock.recvfrom(65535)
                 self.received += 1
             except socket.timeout:
-                pass
+                continue
+            if self.truncate and len(query) >= 12:
+                flags = int.from_bytes(query[2:4], "big") | 0x8000 | 0x0200  # QR, TC
+                end = query.find(b"\0", 12) + 5  # the question: QNAME, QTYPE, QCLASS
+                self.sock.sendto(query[:2] + flags.to_bytes(2, "big") + b"\0\1" + b"\0" * 6
+                                 + query[12:end], peer)
 
     def close(self):
         self.stop.set()
@@ -293,6 +302,29 @@ def check_silent_upstream(args, bed):
         silent.close()
 
 
+def check_refused_tcp(args, bed):
+    """Every UDP answer truncated and TCP refused: the resolver reports the failure to fetch
+    as indeterminate (resolve_asio through transport_failed), soon, and does not hang."""
+    upstream = SilentUpstream(truncate=True)
+    try:
+        for runner, ask in runners(args):
+            t0 = time.monotonic()
+            o = ask(bed.env["TESTBED_ANCHOR"], upstream.address, "www.alg8.danebed.", "A")
+            seconds = time.monotonic() - t0
+            print(f"   truncating upstream, TCP refused: {runner} says {o.verdict} after "
+                  f"{seconds:.1f} s")
+            what = f"truncated answers and TCP refused: {runner}"
+            report(f"{what} says indeterminate", o.verdict == "indeterminate",
+                   f"says {o.verdict}: {o.text.strip()[:200]}")
+            report(f"{what} exits 3", o.exit_code == 3, f"exit {o.exit_code}")
+            report(f"{what} tried TCP", (o.tcp_fallbacks or 0) >= 1,
+                   f"tcp_fallbacks {o.tcp_fallbacks}")
+            report(f"{what} gives up within {RESOLUTION_TIMEOUT} s",
+                   seconds <= RESOLUTION_TIMEOUT + 3, f"{seconds:.1f} s")
+    finally:
+        upstream.close()
+
+
 def main(argv):
     args = argv[1:]
     results = take_option(args, "--results")
@@ -324,7 +356,9 @@ def main(argv):
             except Exception as e:  # a tool that failed or timed out fails this case only
                 report(f"{name}: ran", False, f"{type(e).__name__}: {e}")
         for what, check, extra in (("concurrent lookups", check_concurrent, (singles,)),
-                                   ("upstream that never answers", check_silent_upstream, ())):
+                                   ("upstream that never answers", check_silent_upstream, ()),
+                                   ("truncated answers and TCP refused", check_refused_tcp,
+                                    ())):
             try:
                 check(opts, bed, *extra)
             except Exception as e:
