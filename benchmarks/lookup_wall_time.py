@@ -7,7 +7,8 @@ asking the bed's non-validating Unbound, whose own cache is warm after the first
 same for all). The runs are interleaved (each round runs every program once, in an order
 that rotates) so that a change in the machine's load falls on all of them alike. Each run
 must give a secure answer, or the figure would time a failure. Prints per program the median,
-minimum and maximum in milliseconds, hyperfine-style.
+minimum and maximum wall time in milliseconds, hyperfine-style, and the median CPU time (user
+and system) of the process, which a loaded machine disturbs less.
 
 usage: lookup_wall_time.py SOURCE_ROOT SCRATCH_DIR [--dane DANE_TOOL] [--asio RESOLVE_ASIO]
                            [--runs N] [--name NAME] [--type TYPE]
@@ -19,6 +20,7 @@ usage: lookup_wall_time.py SOURCE_ROOT SCRATCH_DIR [--dane DANE_TOOL] [--asio RE
 Needs root and what the bed needs (scripts/install-deps.sh), plus unbound-host.
 """
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,6 +44,12 @@ def unbound_host_config(path, upstream):
                 "forward-zone:\n"
                 "    name: \".\"\n"
                 f"    forward-addr: {upstream}\n")
+
+
+def cpu_seconds():
+    """User and system CPU time of the children waited for so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def programs(env, opts, scratch, name, rtype):
@@ -85,6 +93,7 @@ def main(argv):
     if env is None:
         return 2
     times = {}
+    cpu_times = {}
     failed = {}
     try:
         progs = programs(env, opts, scratch, name, rtype)
@@ -95,11 +104,14 @@ def main(argv):
                 return 1
         for i in range(runs):
             for label, argv_, secure in progs[i % len(progs):] + progs[:i % len(progs)]:
+                cpu0 = cpu_seconds()
                 t0 = time.perf_counter()
                 p = subprocess.run(argv_, capture_output=True, text=True, timeout=30)
                 seconds = time.perf_counter() - t0
+                cpu = cpu_seconds() - cpu0
                 if secure(p.returncode, p.stdout + p.stderr):
                     times.setdefault(label, []).append(seconds * 1000)
+                    cpu_times.setdefault(label, []).append(cpu * 1000)
                 else:
                     failed[label] = failed.get(label, 0) + 1
     finally:
@@ -113,7 +125,8 @@ def main(argv):
             print(f"  {label:14} no secure run")
             continue
         print(f"  {label:14} median {statistics.median(t):7.1f} ms   min {min(t):7.1f}   "
-              f"max {max(t):7.1f}   ({len(t)} runs" +
+              f"max {max(t):7.1f}   CPU median {statistics.median(cpu_times[label]):6.1f} ms"
+              f"   ({len(t)} runs" +
               (f", {failed[label]} not secure" if label in failed else "") + ")")
     return 1 if failed or checks.failures else 0
 
