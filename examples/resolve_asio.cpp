@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -23,6 +24,8 @@
 #include "dane/crypto/botan.hpp"
 #include "dane/dns/types.hpp"
 #include "dane/dnssec/trust_anchor.hpp"
+#include "dane/io/endpoint.hpp"
+#include "dane/io/resolv_conf.hpp"
 #include "dane/resolver/resolver.hpp"
 #include "lookup_output.hpp"
 
@@ -38,8 +41,9 @@ resolver::clock_reading now() {
     return {pinned_time.value_or(wall), steady::now()};
 }
 
-// One lookup: its resolution, a UDP socket of its own (a fresh random source port per
-// lookup, RFC 5452 §10), a timer for resolution.deadline(), and its TCP exchanges.
+// One lookup: its resolution, a UDP socket of its own (so lookups outstanding at once ask
+// from different source ports, which the kernel picks at random: RFC 5452 §9.2), a timer
+// for resolution.deadline(), and its TCP exchanges.
 class lookup {
 public:
     lookup(asio::io_context& io, asio::ip::udp::endpoint upstream,
@@ -98,7 +102,7 @@ private:
         });
     }
 
-    // RFC 7766 §8: over TCP each message is preceded by its length in two octets. One
+    // RFC 1035 §4.2.2: over TCP each message is preceded by its length in two octets. One
     // connection per query keeps the example short; a client may also keep one open for
     // several. The exchange is four steps, each started when the previous one completes
     // (C++20 coroutines would read better, but Asio 1.22 enables them with GCC only).
@@ -159,41 +163,28 @@ void print(const resolver::lookup_result& r) {
               << " from_cache=" << (s.answer_from_cache ? "yes" : "no") << "\n\n";
 }
 
-// The first `nameserver` of /etc/resolv.conf, as `dane lookup` defaults to.
-std::string system_resolver() {
-    std::ifstream in("/etc/resolv.conf");
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string key, address;
-        if (words >> key >> address && key == "nameserver") return address;
+// The upstream: --resolver in `dane lookup`'s forms, or the first nameserver of
+// /etc/resolv.conf, read by the library's io layer; handed to Asio as the sockaddr it makes.
+std::optional<asio::ip::udp::endpoint> upstream_endpoint(const std::optional<std::string>& text) {
+    std::optional<io::endpoint> parsed;
+    if (text) {
+        if (auto e = io::parse_endpoint(*text)) parsed = *e;
+    } else if (auto conf = io::read_resolv_conf(); conf && !conf->nameservers.empty()) {
+        parsed = conf->nameservers.front();
     }
-    return "127.0.0.1";
-}
-
-// "192.0.2.1", "192.0.2.1:5353", "::1" or "[::1]:5353".
-std::optional<asio::ip::udp::endpoint> parse_endpoint(std::string text) {
-    unsigned long port = 53;
-    if (auto colon = text.rfind(':');
-        colon != std::string::npos && (text.find(':') == colon || text[colon - 1] == ']')) {
-        auto digits = text.substr(colon + 1);
-        if (digits.empty() || digits.size() > 5 ||
-            digits.find_first_not_of("0123456789") != std::string::npos ||
-            (port = std::stoul(digits)) > 65535)
-            return std::nullopt;
-        text.resize(colon);
-    }
-    if (text.starts_with('[') && text.ends_with(']')) text = text.substr(1, text.size() - 2);
-    std::error_code ec;
-    auto address = asio::ip::make_address(text, ec);
-    if (ec) return std::nullopt;
-    return asio::ip::udp::endpoint(address, static_cast<std::uint16_t>(port));
+    if (!parsed) return std::nullopt;
+    auto native = io::to_socket_address(*parsed);
+    if (!native) return std::nullopt;
+    asio::ip::udp::endpoint out;
+    std::memcpy(out.data(), native->get(), native->size);
+    out.resize(native->size);
+    return out;
 }
 
 int main(int argc, char** argv) {
     const char* usage = "usage: resolve_asio [--resolver ADDR[:PORT]] [--trust-anchor FILE] "
                         "[--time YYYYMMDDHHMMSS] NAME TYPE [NAME TYPE ...]\n";
-    std::string upstream_text = system_resolver();
-    std::optional<std::string> anchor_path;
+    std::optional<std::string> upstream_text, anchor_path;
     std::vector<std::pair<dns::name, dns::rr_type>> questions;
     const dns::name root;
     for (int i = 1; i < argc; ++i) {
@@ -216,7 +207,7 @@ int main(int argc, char** argv) {
             return std::cerr << usage, 2;
         }
     }
-    auto upstream = parse_endpoint(upstream_text);
+    auto upstream = upstream_endpoint(upstream_text);
     if (questions.empty() || !upstream) return std::cerr << usage, 2;
 
     auto anchors = dnssec::iana_root_anchors();
