@@ -4,13 +4,16 @@
 // Text: the answer records in zone-file form (RRSIGs left out), one line
 // `verdict: secure` or `verdict: STATE (EDE n: REASON)`, then `chain:` and a line per zone
 // from the trust anchor down: `  ZONE VERDICT [anchor] [DS=tag/alg/digest,...]
-// [DNSKEY=tag/alg/flags,...]` (a list is left out when empty).
+// [DNSKEY=tag/alg/flags,...]` (a list is left out when empty; each sorted by key tag).
 // JSON: one object with the same facts (see lookup_json).
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "dane/dns/record.hpp"
 #include "dane/dns/types.hpp"
@@ -57,6 +60,24 @@ inline std::vector<std::string> answer_lines(const dane::resolver::lookup_result
     return lines;
 }
 
+// The chain's zones with their DS and DNSKEY lists in a fixed order (key tag, algorithm,
+// then digest type or flags), so that the output does not depend on the order in which a
+// server happened to send the records.
+inline std::vector<dane::resolver::zone_link> sorted_chain(const dane::resolver::lookup_result& r) {
+    auto chain = r.chain;
+    for (auto& z : chain) {
+        std::sort(z.ds.begin(), z.ds.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.key_tag, a.algorithm, a.digest_type) <
+                   std::tie(b.key_tag, b.algorithm, b.digest_type);
+        });
+        std::sort(z.dnskeys.begin(), z.dnskeys.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.key_tag, a.algorithm, a.flags) <
+                   std::tie(b.key_tag, b.algorithm, b.flags);
+        });
+    }
+    return chain;
+}
+
 inline std::string lookup_text(const dane::resolver::lookup_result& r) {
     std::string out;
     for (const auto& line : answer_lines(r)) {
@@ -66,7 +87,7 @@ inline std::string lookup_text(const dane::resolver::lookup_result& r) {
     out += "verdict: ";
     out += verdict_text(r.verdict);
     out += "\nchain:\n";
-    for (const auto& z : r.chain) {
+    for (const auto& z : sorted_chain(r)) {
         out += "  ";
         z.zone.append_text(out);
         out += ' ';
@@ -144,8 +165,9 @@ inline std::string lookup_json(const dane::resolver::lookup_result& r) {
         append_json_string(out, line);
     }
     out += "],\"chain\":[";
-    for (std::size_t i = 0; i < r.chain.size(); ++i) {
-        const auto& z = r.chain[i];
+    const auto chain = sorted_chain(r);
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        const auto& z = chain[i];
         if (i) out += ',';
         out += "{\"zone\":";
         append_json_string(out, z.zone.to_string());

@@ -83,7 +83,8 @@ resolver::lookup_result resolve_blocking(resolver::stub_resolver<B>& stub, const
 
     std::optional<udp_socket> udp;
     std::error_code udp_open_error;
-    std::vector<std::uint64_t> udp_sent; // handles sent over UDP, for an ICMP error
+    // Queries sent over UDP (their wire dropped), for an ICMP error that names none of them.
+    std::vector<resolver::outgoing_query> udp_sent;
     std::vector<detail::tcp_in_flight> tcp;
     byte_buffer datagram(max_udp_payload);
     std::vector<pollfd> fds;
@@ -112,7 +113,8 @@ resolver::lookup_result resolve_blocking(resolver::stub_resolver<B>& stub, const
                     any_failed = true;
                     continue;
                 }
-                udp_sent.push_back(q.handle);
+                q.wire = {};
+                udp_sent.push_back(std::move(q));
             } else {
                 auto x = tcp_exchange::start(upstream, q.wire);
                 if (!x) {
@@ -170,12 +172,10 @@ resolver::lookup_result resolve_blocking(resolver::stub_resolver<B>& stub, const
                             // ECONNREFUSED: the upstream's "port unreachable" for one of
                             // the datagrams; which one is not said, so every query sent is
                             // failed (the resolver ignores handles already answered).
-                            resolver::outgoing_query q;
-                            for (auto h : udp_sent) {
-                                q.handle = h;
-                                failed(q, n.error());
-                            }
+                            auto sent = std::move(udp_sent);
                             udp_sent.clear();
+                            for (const auto& q : sent)
+                                failed(q, n.error());
                         }
                         break;
                     }

@@ -705,9 +705,12 @@ private:
                 if (sets[i].type == dns::rr_type::dnskey)
                     for (const auto& rd : sets[i].rdatas)
                         link.dnskeys.push_back(detail::summarize_dnskey(rd));
+                // An unsigned zone is known offline by its apex records (the validator
+                // learns apexes from NS and SOA owners).
+                const bool apex_record =
+                    sets[i].type == dns::rr_type::ns || sets[i].type == dns::rr_type::soa;
                 if (sets[i].type == dns::rr_type::ds || sets[i].type == dns::rr_type::dnskey ||
-                    (sets[i].type == dns::rr_type::ns &&
-                     link.verdict.state != dnssec::security::secure))
+                    (apex_record && link.verdict.state != dnssec::security::secure))
                     own.push_back(i);
             }
             for (auto i : report->denial)
