@@ -19,6 +19,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dane/crypto/botan.hpp"
@@ -71,6 +72,7 @@ private:
         }
         for (auto& q : resolution_.take_queries()) {
             if (q.transport == resolver::transport::udp) {
+                udp_sent_.push_back(q.handle);
                 auto wire = std::make_shared<byte_buffer>(std::move(q.wire));
                 udp_.async_send(asio::buffer(*wire), [wire](std::error_code, std::size_t) {
                     // A lost datagram shows as a timeout; the resolution retries it.
@@ -92,11 +94,15 @@ private:
 
     void read_udp() {
         udp_.async_receive(asio::buffer(datagram_), [this](std::error_code ec, std::size_t n) {
-            if (resolution_.done()) return;
+            if (resolution_.done() || ec == asio::error::operation_aborted) return;
             // A stray or forged datagram is the resolution's to ignore (it matches ID and
-            // question); an ICMP error (connection refused) is left to the deadline.
+            // question).
             if (!ec) resolution_.receive(bytes_view(datagram_.data(), n), now());
-            if (ec == asio::error::operation_aborted) return;
+            // An ICMP port unreachable: nothing listens there, so no query sent so far will
+            // be answered (those already answered are no longer pending: ignored).
+            if (ec == asio::error::connection_refused)
+                for (auto handle : std::exchange(udp_sent_, {}))
+                    resolution_.transport_failed(handle, now());
             read_udp();
             advance();
         });
@@ -150,6 +156,7 @@ private:
     resolver::resolution<crypto::botan_backend> resolution_;
     std::array<std::byte, 65535> datagram_{};
     std::vector<std::unique_ptr<tcp_exchange>> tcp_; // kept until the lookup ends
+    std::vector<std::uint64_t> udp_sent_;            // handles of UDP queries sent
 };
 
 // What `dane lookup` prints (the tool's lookup_output.hpp), after a line naming the question

@@ -16,8 +16,9 @@ resolver say bogus, the RFC 8914 code is Unbound's; the answer too large for UDP
 again over TCP (stats: tcp_fallbacks); all cases at once in one resolve_asio process (one
 shared stub_resolver and cache, lookups interleaved on one io_context) give the verdicts of
 the single runs; an upstream that reads queries and never answers (a UDP socket of this
-script on loopback) gives `indeterminate` after the resolver's deadlines, not before; and one
-that truncates every UDP answer while its TCP port refuses gives `indeterminate` too.
+script on loopback) gives `indeterminate` after the resolver's deadlines, not before; one
+that truncates every UDP answer while its TCP port refuses gives `indeterminate` too, and so
+does a port where nothing listens, at once (ICMP port unreachable).
 
 usage: resolver.py RESOLVE_ASIO SOURCE_ROOT SCRATCH_DIR [--lookup DANE_TOOL]
                    [--results FILE --config NAME]
@@ -302,6 +303,26 @@ def check_silent_upstream(args, bed):
         silent.close()
 
 
+def check_closed_port(args, bed):
+    """An upstream address where nothing listens: the kernel answers with ICMP port
+    unreachable, and the resolver gives `indeterminate` without waiting for its deadlines."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    address = f"127.0.0.1:{probe.getsockname()[1]}"
+    probe.close()  # the port is free again: nothing listens on it
+    for runner, ask in runners(args):
+        t0 = time.monotonic()
+        o = ask(bed.env["TESTBED_ANCHOR"], address, "www.alg8.danebed.", "A")
+        seconds = time.monotonic() - t0
+        print(f"   closed port {address}: {runner} says {o.verdict} after {seconds:.1f} s")
+        what = f"upstream port closed: {runner}"
+        report(f"{what} says indeterminate", o.verdict == "indeterminate",
+               f"says {o.verdict}: {o.text.strip()[:200]}")
+        report(f"{what} exits 3", o.exit_code == 3, f"exit {o.exit_code}")
+        report(f"{what} gives up on the refusal, before one query's deadline "
+               f"({QUERY_TIMEOUT} s)", seconds < QUERY_TIMEOUT, f"{seconds:.1f} s")
+
+
 def check_refused_tcp(args, bed):
     """Every UDP answer truncated and TCP refused: the resolver reports the failure to fetch
     as indeterminate (resolve_asio through transport_failed), soon, and does not hang."""
@@ -358,7 +379,8 @@ def main(argv):
         for what, check, extra in (("concurrent lookups", check_concurrent, (singles,)),
                                    ("upstream that never answers", check_silent_upstream, ()),
                                    ("truncated answers and TCP refused", check_refused_tcp,
-                                    ())):
+                                    ()),
+                                   ("upstream port closed", check_closed_port, ())):
             try:
                 check(opts, bed, *extra)
             except Exception as e:
