@@ -20,6 +20,10 @@ packages=(
   knot knot-dnsutils ldnsutils unbound openssl python3
   # dnssec-keygen/-signzone/-dsfromkey, dig and delv for the loopback test bed
   bind9-utils bind9-dnsutils
+  # standalone Asio for the event-loop example (examples/resolve_asio.cpp)
+  libasio-dev
+  # unbound-host, compared with `dane lookup` in benchmarks/lookup_wall_time.py
+  unbound-host
   # a Debian 13 chroot for the Botan 3 build
   mmdebstrap
 )

@@ -6,7 +6,9 @@
 #   testbed  `dane verify` (from the GCC tree) against real servers' answers: a signed
 #            hierarchy on loopback (scripts/testbed/testbed.sh: knotd, two Unbound), each
 #            case checked against Unbound and delv (tests/integration/testbed.py); then the
-#            io layer's tests that need real servers (tests/io, resolve_blocking); needs root
+#            resolver end to end through examples/resolve_asio and `dane lookup`, via each
+#            Unbound (tests/integration/resolver.py), and the io layer's tests that need
+#            real servers (tests/io, resolve_blocking, on a bed of their own); needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
 #   consumer a small project built against dane installed (pkg-config) and as a Meson
@@ -89,6 +91,16 @@ stage_gcc() {
   meson_tests gcc "$ci/gcc" unit --no-suite headers --no-suite consumer
 }
 
+# Fails unless tests/integration/SCRIPT.py exited 0, 1 or 2 and recorded its checks (rows
+# of config "testbed" named "SCRIPT: ...").
+testbed_checks_counted() { # SCRIPT EXIT-STATUS
+  if [ "$2" -gt 2 ] || ! awk -F'\t' -v p="$1: " \
+    '$1 == "testbed" && index($2, p) == 1 { n++ } END { exit n == 0 }' "$results"; then
+    echo "testbed: tests/integration/$1.py exited $2 without counting its checks"
+    return 1
+  fi
+}
+
 stage_testbed() {
   local dir=$ci/gcc
   if [ ! -f "$dir/build.ninja" ]; then
@@ -96,25 +108,34 @@ stage_testbed() {
     CXX=g++-12 meson setup "$dir" "$src" -Dwerror="$werror"
   fi
   [ -x "$dir/examples/dane" ] || ninja -C "$dir" examples/dane
+  if [ ! -x "$dir/examples/resolve_asio" ] && ! ninja -C "$dir" examples/resolve_asio; then
+    record testbed "resolver: build examples/resolve_asio" 0 1 "the build failed (libasio-dev?)"
+  fi
   # One row per check goes to the results; exit 1 (checks failed) and 2 (the bed did not
-  # come up) are counted there already.
-  local rc=0
+  # come up) are counted there already. Each script brings up and stops its own bed.
+  local rc=0 failed=0
   timeout --kill-after=10 300 python3 tests/integration/testbed.py "$dir/examples/dane" "$src" \
     "$ci/testbed" --results "$results" --config testbed || rc=$?
-  if [ "$rc" -gt 2 ] || ! awk -F'\t' '$1 == "testbed" { n++ } END { exit n == 0 }' "$results"; then
-    echo "testbed: tests/integration/testbed.py exited $rc without counting its checks"
-    return 1
-  fi
+  testbed_checks_counted testbed "$rc" || failed=1
+  # The resolver end to end: examples/resolve_asio (Asio) and `dane lookup`.
+  rc=0
+  timeout --kill-after=10 300 python3 tests/integration/resolver.py \
+    "$dir/examples/resolve_asio" "$src" "$ci/resolver" --lookup "$dir/examples/dane" \
+    --results "$results" --config testbed || rc=$?
+  testbed_checks_counted resolver "$rc" || failed=1
   # The io layer on a bed of its own (other addresses): tests/io's UDP/TCP and driver cases
   # that need real servers (DANE_TESTBED_ENV), and examples/resolve_blocking through it.
   ninja -C "$dir" tests/test_io examples/resolve_blocking
   local bed=$ci/testbed-io
   if DANE_TESTBED_NET=127.54 ./scripts/testbed/testbed.sh up "$bed" >/dev/null; then
-    DANE_TESTBED_ENV=$bed/env meson_tests testbed-io "$dir" testbed-io io resolve-blocking-testbed
+    DANE_TESTBED_ENV=$bed/env meson_tests testbed-io "$dir" testbed-io io resolve-blocking-testbed ||
+      failed=1
     ./scripts/testbed/testbed.sh down "$bed" >/dev/null
   else
     record testbed-io bring-up 0 1 "testbed.sh up $bed failed"
+    failed=1
   fi
+  return "$failed"
 }
 
 stage_asan() {

@@ -25,45 +25,18 @@ Needs root (port 53 on 127.x), knot, unbound, bind9-utils (dig, delv, dnssec-sig
 ldnsutils: scripts/install-deps.sh. Exits 1 if any check failed, 2 if the bed did not come up.
 """
 import datetime
-import importlib.util
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 
-# (name, qname, qtype, the verdict Unbound must give: what the bed was built to produce)
-CASES = [
-    ("alg8 secure answer", "www.alg8.danebed.", "A", "secure"),
-    ("alg13 secure answer", "www.alg13.danebed.", "A", "secure"),
-    ("alg15 secure answer", "www.alg15.danebed.", "A", "secure"),
-    ("NSEC nxdomain", "nope.alg13.danebed.", "A", "secure"),
-    ("NSEC nodata", "www.alg13.danebed.", "AAAA", "secure"),
-    ("NSEC3 nxdomain", "nope.alg15.danebed.", "A", "secure"),
-    ("NSEC3 nodata", "www.alg15.danebed.", "TXT", "secure"),
-    ("NSEC wildcard", "x.wild.alg13.danebed.", "TXT", "secure"),
-    ("NSEC3 wildcard", "x.wild.alg15.danebed.", "TXT", "secure"),
-    ("NSEC3 opt-out zone: signed delegation", "alg8.danebed.", "DS", "secure"),
-    # RFC 5155 §9.2: an opt-out span may hide an unsigned delegation, so Unbound does not
-    # call an NXDOMAIN proven by one secure.
-    ("NSEC3 opt-out zone: nxdomain", "nope.danebed.", "A", "insecure"),
-    ("CNAME chain across three zones", "chain.alg8.danebed.", "A", "secure"),
-    ("DNAME into another zone", "www.old.alg13.danebed.", "A", "secure"),
-    ("insecure delegation under NSEC3 opt-out", "www.insecure.danebed.", "A", "insecure"),
-    ("insecure delegation under NSEC", "www.unsigned.alg13.danebed.", "A", "insecure"),
-    ("expired signatures", "www.expired.danebed.", "A", "bogus"),
-    ("corrupted RRSIG", "badsig.alg13.danebed.", "A", "bogus"),
-    ("DS matching no key", "www.wrongds.danebed.", "A", "bogus"),
-    ("unsigned DNSKEY RRset", "www.nokeysig.danebed.", "A", "bogus"),
-    ("RRset too large for UDP", "big.alg8.danebed.", "TXT", "secure"),
-    ("NSEC3 zone of 120 names: answer", "h077.many.danebed.", "A", "secure"),
-    ("NSEC3 zone of 120 names: nxdomain", "nope.many.danebed.", "A", "secure"),
-    ("TLSA alg8", "_25._tcp.mail.alg8.danebed.", "TLSA", "secure"),
-    ("TLSA alg13", "_25._tcp.mail.alg13.danebed.", "TLSA", "secure"),
-    ("TLSA alg15 (NSEC3)", "_25._tcp.mail.alg15.danebed.", "TLSA", "secure"),
-    ("TLSA insecure", "_25._tcp.mail.insecure.danebed.", "TLSA", "insecure"),
-]
+from testbed_common import (CASES, DELV_DIFFERS, Bed as BedBase, Checks, Response, bring_down,
+                            bring_up, delv_verdict, dig, fields, run, take_option,
+                            unbound_verdict)
+
+checks = Checks("testbed")
+report = checks.report
 
 # The same comparison with dane given the whole zone (by AXFR from its server) instead of the
 # answer: the proof must be found among all the zone's records. (No wildcard case: a zone
@@ -94,13 +67,6 @@ ZONES_AS_SERVED = [
 DANE_ZONE_EXPECTED_FAILURES = {
 }
 
-# Cases where delv (BIND 9.18) differs from Unbound, with the reason.
-DELV_DIFFERS = {
-    "NSEC3 opt-out zone: nxdomain":
-        "delv calls an NXDOMAIN under an opt-out NSEC3 span fully validated; Unbound treats "
-        "it as insecure (RFC 5155 §9.2: the span may hold an unsigned delegation)",
-}
-
 # Cases where `dane verify` is known to disagree with Unbound, with the difference seen.
 # Each must still disagree; one that starts agreeing fails until it is taken off the list.
 DANE_EXPECTED_FAILURES = {
@@ -111,62 +77,6 @@ DANE_EXPECTED_FAILURES = {
 DANE_ORDER_DEPENDENT = {
 }
 
-failures = 0
-results_rows = []
-
-
-def report(check, ok, note=""):
-    global failures
-    if not ok:
-        failures += 1
-    results_rows.append((check, 1 if ok else 0, 0 if ok else 1, "" if ok else note))
-    print(f"{'ok  ' if ok else 'FAIL'} {check}" + (f": {note}" if note and not ok else ""))
-
-
-def run(args, timeout=30, stdin=None):
-    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, input=stdin)
-    return p.returncode, p.stdout, p.stderr
-
-
-class Response:
-    def __init__(self, text):
-        m = re.search(r"status: (\w+)", text)
-        self.rcode = m.group(1) if m else "NONE"
-        m = re.search(r";; flags: ([a-z ]*);", text)
-        self.flags = set(m.group(1).split()) if m else set()
-        self.sections = {"ANSWER": [], "AUTHORITY": [], "ADDITIONAL": []}
-        section = None
-        for line in text.splitlines():
-            m = re.match(r";; (\w+) SECTION:", line)
-            if m:
-                section = m.group(1)
-                continue
-            if not line.strip():
-                section = None
-                continue
-            if line.startswith(";") or section not in self.sections:
-                continue
-            self.sections[section].append(line)
-        # RFC 8914 extended error, which the validating Unbound adds (ede: yes).
-        m = re.search(r"; EDE: (\d+)", text)
-        self.ede = int(m.group(1)) if m else None
-
-    def records(self, *sections):
-        return [r for s in sections for r in self.sections[s]]
-
-
-def dig(server, name, rtype, *options):
-    rc, out, err = run(["dig", f"@{server}", "+dnssec", "+time=3", "+tries=2", *options,
-                        name, rtype])
-    if rc != 0:
-        raise RuntimeError(f"dig @{server} {name} {rtype} failed: {err.strip()}")
-    return Response(out)
-
-
-def fields(record):
-    return record.split()
-
-
 def ancestors(name):
     """name itself, then each parent up to and including the root."""
     labels = [l for l in name.rstrip(".").split(".") if l]
@@ -174,11 +84,9 @@ def ancestors(name):
     return out + ["."]
 
 
-class Bed:
+class Bed(BedBase):
     def __init__(self, env):
-        self.env = env
-        self.plain = env["TESTBED_NONVALIDATING"]
-        self.validating = env["TESTBED_VALIDATING"]
+        super().__init__(env)
         self.apex_cache = {}
 
     def apex_soa(self, name):
@@ -222,27 +130,6 @@ class Bed:
             if apex != ".":
                 out += dig(self.plain, apex, "DS", "+cd").records("ANSWER", "AUTHORITY")
         return out
-
-
-def unbound_verdict(r):
-    if r.rcode == "SERVFAIL":
-        return "bogus"
-    if r.rcode in ("NOERROR", "NXDOMAIN"):
-        return "secure" if "ad" in r.flags else "insecure"
-    return f"rcode {r.rcode}"
-
-
-def delv_verdict(bed, qname, qtype):
-    rc, out, err = run(["delv", "-a", bed.env["TESTBED_DELV_ANCHOR"], f"@{bed.plain}",
-                        "+nortrace", qname, qtype])
-    text = out + err
-    if "fully validated" in text:
-        return "secure", text
-    if "unsigned answer" in text or "insecure" in text:
-        return "insecure", text
-    if "resolution failed" in text or "broken trust chain" in text:
-        return "bogus", text
-    return "unknown", text
 
 
 def dane_verdict(dane, bed, scratch, qname, qtype, source_zone=None):
@@ -404,60 +291,27 @@ def zone_as_served(dane, bed, work, zone):
     return rc, owners_types, differences
 
 
-def load_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                k, v = line.split("=", 1)
-                env[k] = v.strip('"')
-    return env
-
-
-def append_results(root, path, config):
-    spec = importlib.util.spec_from_file_location(
-        "tally", os.path.join(root, "scripts", "tally-results.py"))
-    tally = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tally)
-    tally.append(path, [(config, f"testbed: {c}", p, f, n) for c, p, f, n in results_rows])
-
-
 def main(argv):
     args = argv[1:]
-    results = config = None
-    if "--results" in args:
-        i = args.index("--results")
-        results = args[i + 1]
-        del args[i:i + 2]
-    if "--config" in args:
-        i = args.index("--config")
-        config = args[i + 1]
-        del args[i:i + 2]
+    results = take_option(args, "--results")
+    config = take_option(args, "--config")
     if len(args) != 3:
         print(__doc__, file=sys.stderr)
         return 2
     dane, root, scratch = (os.path.abspath(a) for a in args)
-    script = os.path.join(root, "scripts", "testbed", "testbed.sh")
     bed_dir = os.path.join(scratch, "bed")
     work = os.path.join(scratch, "work")
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(work)
 
     t0 = time.monotonic()
-    rc, out, err = run([script, "up", bed_dir], timeout=120)
-    up_seconds = time.monotonic() - t0
-    print(out + err, end="")
-    if rc != 0:
-        report("bring-up", False, f"testbed.sh up exited {rc}")
+    env = bring_up(root, bed_dir, checks)
+    if env is None:
         if results:
-            append_results(root, results, config or "testbed")
+            checks.append_results(root, results, config or "testbed")
         return 2
-    print(f"bed up in {up_seconds:.1f} s")
-    # Seconds when the machine is idle; the bound leaves room for a loaded CI machine.
-    report("bring-up within 60 s", up_seconds < 60, f"{up_seconds:.1f} s")
     try:
-        bed = Bed(load_env(os.path.join(bed_dir, "env")))
+        bed = Bed(env)
         print(f"{'case':44} {'query':40} {'unbound':9} {'delv':9} dane")
         cases = [(*c, None) for c in CASES] + [(n, q, t, d, z) for n, z, q, t, d in ZONE_CASES]
         for name, qname, qtype, designed, source_zone in cases:
@@ -486,24 +340,12 @@ def main(argv):
     except Exception as e:
         report("test bed checks ran", False, f"{type(e).__name__}: {e}")
     finally:
-        run_dir = os.path.join(bed_dir, "run")
-        pids = []
-        for f in os.listdir(run_dir):
-            if f.endswith(".pid"):
-                with open(os.path.join(run_dir, f)) as pidfile:
-                    pids.append(int(pidfile.read().strip()))
-        rc, out, err = run([script, "down", bed_dir])
-        print(out + err, end="")
-        alive = [p for p in pids if os.path.exists(f"/proc/{p}")]
-        left = [f for f in os.listdir(run_dir) if f.endswith(".pid")]
-        report(f"bring-down: the {len(pids)} servers stopped by PID", rc == 0 and len(pids) == 6
-               and not alive and not left, f"exit {rc}, PIDs {pids}, alive {alive}, left {left}")
+        bring_down(root, bed_dir, checks)
         print(f"bed up and tested in {time.monotonic() - t0:.1f} s")
         if results:
-            append_results(root, results, config or "testbed")
-    passed = sum(r[1] for r in results_rows)
-    print(f"testbed: {len(results_rows)} checks: {passed} passed, {failures} failed")
-    return 1 if failures else 0
+            checks.append_results(root, results, config or "testbed")
+    print(checks.summary())
+    return 1 if checks.failures else 0
 
 
 if __name__ == "__main__":
