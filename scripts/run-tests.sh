@@ -5,7 +5,10 @@
 #   gcc      GCC 12 build (-Werror), every Meson test but the header checks
 #   testbed  `dane verify` (from the GCC tree) against real servers' answers: a signed
 #            hierarchy on loopback (scripts/testbed/testbed.sh: knotd, two Unbound), each
-#            case checked against Unbound and delv (tests/integration/testbed.py); needs root
+#            case checked against Unbound and delv (tests/integration/testbed.py); then the
+#            mail cases of that hierarchy with real Postfix servers (scripts/testbed/mta.sh),
+#            checked with dig, openssl, posttls-finger and swaks (tests/integration/mta.py);
+#            needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
 #   consumer a small project built against dane installed (pkg-config) and as a Meson
@@ -102,6 +105,15 @@ stage_testbed() {
     "$ci/testbed" --results "$results" --config testbed || rc=$?
   if [ "$rc" -gt 2 ] || ! awk -F'\t' '$1 == "testbed" { n++ } END { exit n == 0 }' "$results"; then
     echo "testbed: tests/integration/testbed.py exited $rc without counting its checks"
+    return 1
+  fi
+  # The mail servers of the same hierarchy, checked with independent tools only; its rows are
+  # named "mta: ..." under the same configuration.
+  rc=0
+  timeout --kill-after=10 300 python3 tests/integration/mta.py "$src" "$ci/mta" \
+    --results "$results" --config testbed || rc=$?
+  if [ "$rc" -gt 2 ] || ! awk -F'\t' '$1 == "testbed" && $2 ~ /^mta: / { n++ } END { exit n == 0 }' "$results"; then
+    echo "testbed: tests/integration/mta.py exited $rc without counting its checks"
     return 1
   fi
 }
