@@ -128,7 +128,7 @@ cleanup() {
   echo "mta: bring-up failed (status $rc); stopping what was started" >&2
   local log
   for log in "$mta"/*/log/maillog "$mta"/*.proxy.log "$mta"/*/start.log; do
-    [ -s "$log" ] || continue
+    grep -qiE 'fatal|error|warning|traceback' "$log" 2>/dev/null || continue
     echo "--- $log" >&2
     tail -n 20 "$log" >&2
   done
@@ -233,6 +233,13 @@ for row in "${rows[@]}"; do
 done
 status=0
 for job in "${start_jobs[@]}"; do wait "$job" || status=1; done
+# `postfix start` returns once its master runs (master -w) and has written its PID file:
+# recorded now, so that cleanup stops the instances that did start when another failed.
+for row in "${rows[@]}"; do
+  read -r name _ _ _ server <<<"$row"
+  [[ $server == strip:* ]] && continue
+  cp "$mta/$name/queue/pid/master.pid" "$run/postfix-$name.pid" 2>/dev/null || true
+done
 [ "$status" = 0 ] || { echo "mta: postfix start failed" >&2; exit 1; }
 
 for row in "${rows[@]}"; do
@@ -259,13 +266,6 @@ PY
 }
 for row in "${rows[@]}"; do
   read -r name addr _ _ server <<<"$row"
-  if [[ $server != strip:* ]]; then
-    for i in $(seq 100); do
-      [ -s "$mta/$name/queue/pid/master.pid" ] && break
-      sleep 0.05
-    done
-    cp "$mta/$name/queue/pid/master.pid" "$run/postfix-$name.pid" 2>/dev/null || true
-  fi
   ok=0
   for i in $(seq 100); do
     if greets "$addr"; then ok=1 && break; fi

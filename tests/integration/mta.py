@@ -31,6 +31,7 @@ import importlib.util
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -206,7 +207,6 @@ def posttls_finger_check(client_dir, row):
 
 def ehlo(address, then=None):
     """The server's EHLO reply lines, and its reply to THEN (a command) if given."""
-    import socket
     with socket.create_connection((address, 25), timeout=10) as s:
         f = s.makefile("rb")
 
