@@ -400,10 +400,15 @@ def main(argv):
         rc, out, err = run([mta, "down", bed_dir])
         print(out + err, end="")
         time.sleep(0.2)
-        alive = [p for p in pids if os.path.exists(f"/proc/{p}")]
+        # A master leads its own process group; its children (smtpd, qmgr, ...) must be
+        # gone with it.
+        groups = set(pids)
+        alive = [p for p in pids if os.path.exists(f"/proc/{p}")] + [
+            int(pid) for pid, pgid in (l.split() for l in run(["ps", "-e", "-o", "pid=,pgid="])[1]
+                                       .splitlines()) if int(pgid) in groups]
         left = [f for f in os.listdir(run_dir) if f.endswith(".pid")] \
             if os.path.isdir(run_dir) else []
-        report(f"bring-down: the {len(pids)} servers stopped by PID",
+        report(f"bring-down: the {len(pids)} servers and their children stopped by PID",
                rc == 0 and pids and not alive and not left,
                f"exit {rc}, alive {alive}, left {left}")
         run([testbed, "down", bed_dir])
