@@ -26,6 +26,9 @@ packages=(
   unbound-host
   # a Debian 13 chroot for the Botan 3 build
   mmdebstrap
+  # real SMTP servers and clients for the mail cases of the test bed (scripts/testbed/mta.sh);
+  # swaks needs Net::SSLeay for STARTTLS
+  postfix swaks libnet-ssleay-perl
 )
 
 missing=()
@@ -40,5 +43,9 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: need root to install: ${missing[*]}" >&2
   exit 1
 fi
+# Postfix's package asks how to set up a system MTA: "No configuration" writes no
+# /etc/postfix/main.cf, so nothing starts on port 25 of the host (the test bed runs its own
+# instances).
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

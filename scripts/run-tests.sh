@@ -7,8 +7,10 @@
 #            hierarchy on loopback (scripts/testbed/testbed.sh: knotd, two Unbound), each
 #            case checked against Unbound and delv (tests/integration/testbed.py); then the
 #            resolver end to end through examples/resolve_asio and `dane lookup`, via each
-#            Unbound (tests/integration/resolver.py), and the io layer's tests that need
-#            real servers (tests/io, resolve_blocking, on a bed of their own); needs root
+#            Unbound (tests/integration/resolver.py), the io layer's tests that need real
+#            servers (tests/io, resolve_blocking, on a bed of their own), and the mail cases
+#            of that hierarchy with real Postfix servers (scripts/testbed/mta.sh), checked
+#            with dig, openssl, posttls-finger and swaks (tests/integration/mta.py); needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
 #   consumer a small project built against dane installed (pkg-config) and as a Meson
@@ -135,6 +137,12 @@ stage_testbed() {
     record testbed-io bring-up 0 1 "testbed.sh up $bed failed"
     failed=1
   fi
+  # The mail servers of the same hierarchy, checked with independent tools only; its rows are
+  # named "mta: ..." under the same configuration.
+  rc=0
+  timeout --kill-after=10 300 python3 tests/integration/mta.py "$src" "$ci/mta" \
+    --results "$results" --config testbed || rc=$?
+  testbed_checks_counted mta "$rc" || failed=1
   return "$failed"
 }
 

@@ -33,7 +33,15 @@
 #                          removed after signing
 #   many.danebed.          ECDSAP256SHA256, NSEC3, ldns-signzone; 120 names, so more than 64
 #                          NSEC3 records
+#   smtp.danebed.          ECDSAP256SHA256, NSEC, ldns-signzone; the mail cases below
 # Mail names `_25._tcp.mail.<zone>` carry TLSA records in alg8, alg13, alg15 and insecure.
+#
+# Mail cases, for real SMTP servers on loopback (scripts/testbed/mta.sh starts them on the
+# addresses NET.2.x published here; tests/integration/mta.py checks them): each next-hop
+# domain has MX records, each MX host an A record and, where the case wants one, a TLSA
+# record at _25._tcp.<host> computed with openssl from a certificate made at bring-up by
+# scripts/testbed/make-mta-certs.sh (in DIR/mail/certs). DIR/mail/cases.tsv lists them for
+# the scripts and tests; the table `mail_rows` below is where they are defined.
 # Key names are assigned through printf -v; '$ORIGIN' is zone-file text.
 # shellcheck disable=SC2154,SC2016
 set -euo pipefail
@@ -126,8 +134,8 @@ for ip in "${all_ips[@]}" 0.0.0.0 '*'; do
     exit 1
   fi
 done
-rm -rf "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$run" "$dir/env"
-mkdir -p "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$run"
+rm -rf "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$dir/mail" "$run" "$dir/env"
+mkdir -p "$dir/keys" "$dir/zones" "$dir/knot" "$dir/unbound" "$dir/mail" "$run"
 
 finished=0
 cleanup() {
@@ -197,11 +205,13 @@ dnssec-keygen -q -K "$keys/ghost" -a ECDSAP256SHA256 -f KSK -n ZONE wrongds.$tld
   ldns-keygen -a ECDSAP256SHA256 nokeysig.$tld. >nokeysig_zsk.name
   ldns-keygen -a ECDSAP256SHA256 -k many.$tld. >many_ksk.name
   ldns-keygen -a ECDSAP256SHA256 many.$tld. >many_zsk.name
+  ldns-keygen -a ECDSAP256SHA256 -k smtp.$tld. >smtp_ksk.name
+  ldns-keygen -a ECDSAP256SHA256 smtp.$tld. >smtp_zsk.name
 )
 for job in "${keygen_jobs[@]}"; do wait "$job"; done
 for role in root_ksk root_zsk alg8_ksk alg8_zsk tld_ksk tld_zsk alg15_ksk alg15_zsk \
   expired_ksk expired_zsk wrongds_ksk wrongds_zsk wrongds_ghost alg13_ksk alg13_zsk \
-  nokeysig_ksk nokeysig_zsk many_ksk many_zsk; do
+  nokeysig_ksk nokeysig_zsk many_ksk many_zsk smtp_ksk smtp_zsk; do
   name=$(cat "$keys/$role.name")
   [ -n "$name" ] || { echo "testbed: no key made for $role" >&2; exit 1; }
   printf -v "$role" '%s' "$name"
@@ -233,7 +243,7 @@ mail_tlsa() { # a DANE-EE(3) SPKI(1) SHA2-256(1) record (RFC 7672 §3.1.1) with 
   echo "ns1 A $root_ip"
   echo "ns2 A $tld_ip"
   echo "nic TXT \"the TLD of the dane test bed\""
-  for child in alg8 alg13 alg15 expired wrongds nokeysig many insecure; do
+  for child in alg8 alg13 alg15 expired wrongds nokeysig many insecure smtp; do
     echo "$child NS ns.$child"
     echo "ns.$child A $sld_ip"
   done
@@ -241,6 +251,7 @@ mail_tlsa() { # a DANE-EE(3) SPKI(1) SHA2-256(1) record (RFC 7672 §3.1.1) with 
   ldns-key2ds -n -2 "$keys/$alg13_ksk.key"
   ldns-key2ds -n -2 "$keys/$nokeysig_ksk.key"
   ldns-key2ds -n -2 "$keys/$many_ksk.key"
+  ldns-key2ds -n -2 "$keys/$smtp_ksk.key"
   bind_ds "$alg15_ksk"
   bind_ds "$expired_ksk"
   dnssec-dsfromkey -2 "$keys/ghost/$wrongds_ghost.key"
@@ -293,6 +304,95 @@ big_txt() { # 40 strings of 60 octets: well over 1232 octets with the RRSIG (RFC
   echo "*.wild TXT \"wildcard in an NSEC3 zone\""
 } >"$zones/alg15.$tld.zone"
 
+# The mail cases, one row per server (columns separated by blanks):
+#   NAME      the server's name in DIR/mail (certificate, instance directory)
+#   ADDRESS   its 127.x address (port 25), the MX host's A record
+#   MX-HOST   its host name
+#   DOMAIN    the next-hop domain whose MX record names it
+#   MX        the MX preference; PREF@ALIAS: the MX record names ALIAS, a CNAME to MX-HOST;
+#             -: no MX record names this host
+#   SERVER    on: Postfix with STARTTLS; off: Postfix without it; strip:NAME: a proxy that
+#             forwards to server NAME and removes STARTTLS from its EHLO reply
+#   TLSA      the certificate whose key a "3 1 1" record matches (NAME of a row, or `unused`:
+#             a key no server holds), `ca`: "2 0 1" of the private CA, -: no TLSA record
+#   STATUS    what a validating resolver makes of the TLSA RRset: secure, bogus (its RRSIG
+#             is corrupted after signing), insecure (the zone has no DS), none (securely
+#             absent)
+# The `ta` server's certificate is issued by the private CA; every other one is self-signed.
+s=smtp.$tld.
+i=insecure.$tld.
+mail_rows=(
+  "ee            $net.2.1  mx-ee.$s            ee.$s          10            on    ee            secure"
+  "ta            $net.2.2  mx-ta.$s            ta.$s          10            on    ca            secure"
+  "mismatch      $net.2.3  mx-mismatch.$s      mismatch.$s    10            on    unused        secure"
+  "nostarttls    $net.2.4  mx-nostarttls.$s    nostarttls.$s  10            off   nostarttls    secure"
+  "bogus         $net.2.5  mx-bogus.$s         bogus.$s       10            on    bogus         bogus"
+  "notlsa        $net.2.6  mx-notlsa.$s        notlsa.$s      10            on    -             none"
+  "insecure      $net.2.7  mx.smtp.$i          smtp.$i        10            on    unused        insecure"
+  "cname         $net.2.8  mx-cname.$s         cname.$s       10@mx-alias.$s on   cname         secure"
+  "twomx-bad     $net.2.9  mx-twomx-bad.$s     twomx.$s       10            on    unused        secure"
+  "twomx-good    $net.2.10 mx-twomx-good.$s    twomx.$s       20            on    twomx-good    secure"
+  "strip         $net.2.11 mx-strip.$s         strip.$s       10  strip:strip-backend strip-backend secure"
+  "strip-backend $net.2.12 mx-strip-backend.$s strip.$s       -             on    strip-backend secure"
+)
+unset s i
+
+mail=$dir/mail
+certs=$mail/certs
+cert_specs=()
+for row in "${mail_rows[@]}"; do
+  read -r name _ host _ _ server tlsa _ <<<"$row"
+  case $server in strip:*) continue ;; esac
+  spec=$name:$host
+  [ "$tlsa" = ca ] && spec=$spec:ca
+  cert_specs+=("$spec")
+done
+"$(dirname "${BASH_SOURCE[0]}")/make-mta-certs.sh" "$certs" "${cert_specs[@]}"
+
+# The records of each row, with absolute names, and DIR/mail/cases.tsv.
+mail_records() { # ZONE: the records of the rows whose host is in ZONE
+  local row name addr host domain mx server tlsa status pref alias
+  for row in "${mail_rows[@]}"; do
+    read -r name addr host domain mx server tlsa status <<<"$row"
+    [[ $host == *".$1" ]] || continue
+    echo "$host A $addr"
+    case $tlsa in
+      -) ;;
+      ca) echo "_25._tcp.$host TLSA 2 0 1 $(cat "$certs/ca.cert-sha256")" ;;
+      *) echo "_25._tcp.$host TLSA 3 1 1 $(cat "$certs/$tlsa.spki-sha256")" ;;
+    esac
+    [ "$mx" = - ] && continue
+    pref=${mx%%@*}
+    if [ "$pref" != "$mx" ]; then
+      alias=${mx#*@}
+      echo "$domain MX $pref $alias"
+      echo "$alias CNAME $host"
+    else
+      echo "$domain MX $pref $host"
+    fi
+  done
+}
+{
+  printf '# name\taddress\tmx_host\tdomain\tmx\tserver\ttlsa\ttlsa_status\n'
+  for row in "${mail_rows[@]}"; do
+    read -r name addr host domain mx server tlsa status <<<"$row"
+    case $tlsa in
+      -) rdata=- ;;
+      ca) rdata="2 0 1 $(cat "$certs/ca.cert-sha256")" ;;
+      *) rdata="3 1 1 $(cat "$certs/$tlsa.spki-sha256")" ;;
+    esac
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$addr" "$host" "$domain" "$mx" \
+      "$server" "$rdata" "$status"
+  done
+} >"$mail/cases.tsv"
+
+{
+  soa smtp.$tld. ns
+  echo "@ NS ns"
+  echo "ns A $sld_ip"
+  mail_records smtp.$tld.
+} >"$zones/smtp.$tld.zone"
+
 for z in expired wrongds nokeysig insecure; do
   {
     soa $z.$tld. ns
@@ -300,7 +400,7 @@ for z in expired wrongds nokeysig insecure; do
     echo "ns A $sld_ip"
     echo "www A 192.0.2.1"
     echo "mail A 192.0.2.25"
-    [ $z = insecure ] && mail_tlsa insecure
+    [ $z = insecure ] && mail_tlsa insecure && mail_records insecure.$tld.
     true
   } >"$zones/$z.$tld.zone"
 done
@@ -351,18 +451,21 @@ bind_sign wrongds.$tld. wrongds.$tld -s "$inception" -e "$expiration" -- \
   "$wrongds_ksk" "$wrongds_zsk"
 ldns-signzone -i "$inception" -e "$expiration" -f "$zones/alg13.$tld.signed" \
   "$zones/alg13.$tld.zone" "$keys/$alg13_ksk" "$keys/$alg13_zsk"
-# One RRset made bogus: one base64 digit in the middle of badsig's RRSIG signature
-# changed, so the record still parses but the signature fails (RFC 4035 §5.3.3).
-awk -v owner="badsig.alg13.$tld." -v OFS='\t' '
-  $1 == owner && $4 == "RRSIG" && $5 == "A" {
+# One RRset made bogus: one base64 digit in the middle of its RRSIG signature changed, so
+# the record still parses but the signature fails (RFC 4035 §5.3.3).
+corrupt_rrsig() { # SIGNED-ZONE-FILE OWNER TYPE (ldns-signzone's one-record-a-line output)
+  awk -v owner="$2" -v type="$3" -v OFS='\t' '
+  $1 == owner && $4 == "RRSIG" && $5 == type {
     n = split($0, f, /[ \t]+/); sig = f[13]; for (i = 14; i <= n; i++) sig = sig f[i]
     mid = int(length(sig) / 2); c = substr(sig, mid, 1)
     sig = substr(sig, 1, mid - 1) (c == "A" ? "B" : "A") substr(sig, mid + 1)
     line = f[1]; for (i = 2; i <= 12; i++) line = line OFS f[i]; print line OFS sig
     done++; next }
   { print }
-  END { if (!done) exit 1 }' "$zones/alg13.$tld.signed" >"$zones/alg13.$tld.bogus"
-mv "$zones/alg13.$tld.bogus" "$zones/alg13.$tld.signed"
+  END { if (!done) exit 1 }' "$1" >"$1.bogus"
+  mv "$1.bogus" "$1"
+}
+corrupt_rrsig "$zones/alg13.$tld.signed" "badsig.alg13.$tld." A
 # A DNSKEY RRset without signatures: nothing can link the DS to the zone's keys (RFC 4035
 # §5.2 wants a DNSKEY RRset signed by the key the DS names).
 ldns-signzone -i "$inception" -e "$expiration" -f "$zones/nokeysig.$tld.full" \
@@ -371,6 +474,9 @@ awk '!($4 == "RRSIG" && $5 == "DNSKEY")' "$zones/nokeysig.$tld.full" \
   >"$zones/nokeysig.$tld.signed"
 ldns-signzone -n -t 0 -i "$inception" -e "$expiration" -f "$zones/many.$tld.signed" \
   "$zones/many.$tld.zone" "$keys/$many_ksk" "$keys/$many_zsk"
+ldns-signzone -i "$inception" -e "$expiration" -f "$zones/smtp.$tld.signed" \
+  "$zones/smtp.$tld.zone" "$keys/$smtp_ksk" "$keys/$smtp_zsk"
+corrupt_rrsig "$zones/smtp.$tld.signed" "_25._tcp.mx-bogus.smtp.$tld." TLSA
 cp "$zones/insecure.$tld.zone" "$zones/insecure.$tld.signed"
 cp "$zones/unsigned.alg13.$tld.zone" "$zones/unsigned.alg13.$tld.signed"
 
@@ -421,7 +527,7 @@ start_knot() { # NAME ADDRESS ZONE...
 start_knot root "$root_ip" .
 start_knot tld "$tld_ip" $tld.
 start_knot sld "$sld_ip" alg8.$tld. alg13.$tld. alg15.$tld. expired.$tld. wrongds.$tld. \
-  nokeysig.$tld. many.$tld. insecure.$tld.
+  nokeysig.$tld. many.$tld. insecure.$tld. smtp.$tld.
 start_knot leaf "$leaf_ip" unsigned.alg13.$tld.
 
 printf '. 3600000 NS ns1.%s.\nns1.%s. 3600000 A %s\n' $tld $tld "$root_ip" \
@@ -476,7 +582,7 @@ ready() { # ADDRESS NAME
 }
 ready "$root_ip" .
 ready "$tld_ip" $tld.
-for z in alg8 alg13 alg15 expired wrongds nokeysig many insecure; do ready "$sld_ip" $z.$tld.; done
+for z in alg8 alg13 alg15 expired wrongds nokeysig many insecure smtp; do ready "$sld_ip" $z.$tld.; done
 ready "$leaf_ip" unsigned.alg13.$tld.
 ready "$validating_ip" $tld.
 ready "$plain_ip" $tld.
@@ -502,6 +608,8 @@ TESTBED_ANCHOR=$dir/anchor.ds
 TESTBED_DELV_ANCHOR=$dir/anchor.delv
 TESTBED_INCEPTION=$inception
 TESTBED_EXPIRATION=$expiration
+TESTBED_MAIL_CASES=$mail/cases.tsv
+TESTBED_MAIL_CERTS=$certs
 TESTBED_PIDFILES="$(printf '%s ' "$run"/*.pid | sed 's/ $//')"
 ENV
 finished=1
