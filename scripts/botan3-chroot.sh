@@ -43,6 +43,8 @@ packages=(
   libbotan-3-dev
   doctest-dev
   python3
+  # `openssl s_server`, the real TLS server of tests/smtp/botan_tls_engine.cpp
+  openssl
 )
 
 # The Debian mirror the host uses: the first enabled "deb" source, one-line (*.list) or
