@@ -258,7 +258,7 @@ public:
         pump(e, [&] {
             auto p = e.take_plaintext();
             got.append(reinterpret_cast<const char*>(p.data()), p.size());
-            return got.find('\n') != std::string::npos;
+            return got.find('\n') != std::string::npos || e.peer_closed();
         });
         return got;
     }
@@ -328,8 +328,9 @@ TEST_CASE("TLS engine: DANE-EE 3 1 1 match against s_server; SNI is the TLSA bas
         CHECK(e.peer_chain()[0].validity->not_after == utc(2119, 12, 31, 23, 59, 59));
 
         CHECK(c.round_trip(e, "EHLO client.example.org\n") == "gro.elpmaxe.tneilc OLHE\n");
-        e.close();
-        CHECK(!e.take_outgoing().empty()); // close_notify
+        // s_server -rev ends the connection on "CLOSE" with close_notify.
+        CHECK(c.round_trip(e, "CLOSE\n").empty());
+        CHECK(e.peer_closed());
         CHECK(!e.failed());
     } // s_server serves one connection at a time: this one ends here
 
@@ -392,6 +393,14 @@ TEST_CASE("TLS engine: DANE-TA 2 0 1 with a private CA checks the names") {
         CHECK(contains(e.peer_chain()[1].subject, "dane tests SMTP CA"));
         CHECK(contains(e.peer_chain()[1].issuer, "dane tests SMTP CA"));
         CHECK(c.round_trip(e, "abc\n") == "cba\n");
+        e.close();
+        CHECK(!e.take_outgoing().empty()); // close_notify
+        CHECK(!e.failed());
+        CHECK(!e.peer_closed());
+        // Nothing may be sent after close().
+        e.send_plaintext(bytes_view(reinterpret_cast<const std::byte*>("QUIT\r\n"), 6));
+        CHECK(e.failed());
+        CHECK(e.take_outgoing().empty());
     }
     SUBCASE("the next-hop domain, the second reference identifier, is the name (§3.2.2)") {
         // The TLSA base domain is another name; the certificate names the next hop.
