@@ -446,6 +446,21 @@ TEST_CASE("TLS engine: an expired leaf under DANE-TA is certificate-expired; DAN
     CHECK(ta.session_result() == tlsa::rpt_result::certificate_expired);
     CHECK(contains(ta.failure_reason(), "certificate-expired"));
 
+    // The time is the caller's: in mid-2020 the same chain is valid.
+    {
+        smtp::botan_tls_engine then(smtp::tls_mode::dane_required, {dane_ta_201("ca.pem")},
+                                    smtp_options("mx.example.net.", "example.net."),
+                                    utc(2020, 6, 1, 0, 0, 0),
+                                    std::make_shared<Botan::AutoSeeded_RNG>());
+        connection c3(server.port());
+        REQUIRE(c3.ok());
+        c3.handshake(then);
+        INFO("failure: ", then.failure_reason());
+        CHECK(then.handshake_done());
+        CHECK(then.authenticated());
+        then.close();
+    } // s_server serves one connection at a time: this one ends here
+
     // RFC 7671 §5.1: with DANE-EE(3) the certificate's dates do not count.
     auto ee = make_engine(smtp::tls_mode::dane_required, {dane_ee_311("expired-leaf.pem")});
     connection c2(server.port());
@@ -490,6 +505,26 @@ TEST_CASE("TLS engine: opportunistic mode accepts any certificate and records th
         CHECK(e.peer_chain().size() == 2);
         CHECK(c.round_trip(e, "hello\n") == "olleh\n");
     }
+}
+
+TEST_CASE("TLS engine: no usable TLSA record: TLS without authentication (RFC 7672 §2.2)") {
+    REQUIRE_MESSAGE(have_openssl(), "openssl is needed (scripts/install-deps.sh)");
+    auto server = serve("mx-leaf.pem", "mx-leaf.key");
+    REQUIRE(server.port() != 0);
+    // PKIX-EE(1) is unusable for SMTP (RFC 7672 §3.1.3), even where it would match.
+    auto e = make_engine(
+        smtp::tls_mode::dane_required,
+        {tlsa_for("mx-leaf.pem", tlsa::cert_usage::pkix_ee, tlsa::selector_type::spki)});
+    connection c(server.port());
+    REQUIRE(c.ok());
+    c.handshake(e);
+    INFO("failure: ", e.failure_reason());
+    REQUIRE(e.handshake_done());
+    CHECK(!e.authenticated());
+    REQUIRE(e.verification());
+    CHECK(e.verification()->status == tlsa::outcome::unusable);
+    CHECK(e.session_result() == tlsa::rpt_result::tlsa_invalid);
+    CHECK(c.round_trip(e, "data\n") == "atad\n");
 }
 
 TEST_CASE("TLS engine: the engine moves with a handshake in progress") {
