@@ -315,6 +315,7 @@ TEST_CASE("TLS engine: DANE-EE 3 1 1 match against s_server; SNI is the TLSA bas
         CHECK(e.verification()->authenticated());
         CHECK(e.verification()->depth == 0);
         CHECK(e.session_result() == tlsa::rpt_result::none);
+        MESSAGE("negotiated ", e.protocol_version(), ", ", e.cipher_suite());
         // What was negotiated: TLS 1.2 with Botan 2, 1.3 with Botan 3.
         CHECK(contains(e.protocol_version(), "TLS v1."));
         CHECK(!contains(e.protocol_version(), "TLS v1.0"));
