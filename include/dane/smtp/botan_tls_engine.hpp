@@ -96,8 +96,9 @@ namespace detail {
 // The RFC 8460 §4.3 result type of a verification that did not authenticate. A chain that
 // no record matches is "validation-failure" (failure-reason-code "tlsa-no-match"), as the
 // SMTP tests of issue 11 classify a TLSA mismatch: RFC 8460 §4.3.1's
-// "certificate-not-trusted" speaks of CAs and chain errors, which DANE-EE(3) has none of.
-// tlsa::verify itself says certificate-not-trusted; every other type is the verifier's.
+// "certificate-not-trusted" speaks of CAs and chain errors, and records that match nothing
+// the server sent are neither. tlsa::verify itself says certificate-not-trusted; every
+// other type is the verifier's.
 inline tlsa::rpt_result session_rpt(const tlsa::verification& v) noexcept {
     if (v.status == tlsa::outcome::failed && v.reason == "tlsa-no-match")
         return tlsa::rpt_result::validation_failure;
@@ -307,7 +308,8 @@ public:
         return p_ ? std::exchange(p_->state.outgoing, {}) : byte_buffer{};
     }
 
-    // Plaintext the server sent, handed over once.
+    // Plaintext the server sent, handed over once. It holds what the fed ciphertext
+    // decrypted to, so the caller bounds it by how much it feeds before taking.
     byte_buffer take_plaintext() noexcept {
         return p_ ? std::exchange(p_->state.plaintext, {}) : byte_buffer{};
     }
