@@ -44,6 +44,8 @@ packages=(
   doctest-dev
   zlib1g-dev nlohmann-json3-dev
   python3
+  # `openssl s_server`, the real TLS server of tests/smtp/botan_tls_engine.cpp
+  openssl
 )
 
 # The Debian mirror the host uses: the first enabled "deb" source, one-line (*.list) or

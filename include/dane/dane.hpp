@@ -46,6 +46,7 @@
 #include "dane/resolver/lookup_result.hpp"
 #include "dane/resolver/query.hpp"
 #include "dane/resolver/resolver.hpp"
+#include "dane/smtp/botan_tls_engine.hpp"
 #include "dane/tlsa/botan_tls.hpp"
 #include "dane/tlsa/error.hpp"
 #include "dane/tlsa/generate.hpp"
