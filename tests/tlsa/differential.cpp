@@ -212,6 +212,7 @@ verdict openssl_verdict(int port, const std::string& domain, const std::vector<r
         v.category = v.text == "certificate has expired"        ? "certificate-expired"
                      : v.text == "hostname mismatch"            ? "certificate-host-mismatch"
                      : v.text == "certificate is not yet valid" ? "validation-failure"
+                     : v.text == "No matching DANE TLSA records" ? "validation-failure"
                                                                 : "certificate-not-trusted";
     return v;
 }

@@ -103,7 +103,7 @@ TEST_CASE("DANE-EE(3): every selector and matching type, every key kind, both pr
                     std::vector<record> other{rec(h.inter, 3, s, m)};
                     auto f = run(other, {&h.leaf, &h.inter}, options(p));
                     CHECK(f.status == outcome::failed);
-                    CHECK(f.failure == rpt_result::certificate_not_trusted);
+                    CHECK(f.failure == rpt_result::validation_failure);
                     CHECK(f.reason == "tlsa-no-match");
                     CHECK(f.depth == -1);
                 }

@@ -93,18 +93,6 @@ public:
 
 namespace detail {
 
-// The RFC 8460 §4.3 result type of a verification that did not authenticate. A chain that
-// no record matches is "validation-failure" (failure-reason-code "tlsa-no-match"), as the
-// SMTP tests of issue 11 classify a TLSA mismatch: RFC 8460 §4.3.1's
-// "certificate-not-trusted" speaks of CAs and chain errors, and records that match nothing
-// the server sent are neither. tlsa::verify itself says certificate-not-trusted; every
-// other type is the verifier's.
-inline tlsa::rpt_result session_rpt(const tlsa::verification& v) noexcept {
-    if (v.status == tlsa::outcome::failed && v.reason == "tlsa-no-match")
-        return tlsa::rpt_result::validation_failure;
-    return v.failure;
-}
-
 // Everything the engine learns, written by the Botan callbacks.
 struct tls_engine_state {
     tls_engine_state(tls_mode m, std::vector<tlsa::record> records, tlsa::verify_options opt)
@@ -377,15 +365,15 @@ public:
     // validation-failure for any other TLS failure, else none.
     tlsa::rpt_result session_result() const noexcept {
         const auto& v = verification();
-        if (v && !v->authenticated()) return detail::session_rpt(*v);
+        if (v && !v->authenticated()) return v->failure;
         if (failed()) return tlsa::rpt_result::validation_failure;
         return tlsa::rpt_result::none;
     }
 
     // The server's certificates as it sent them, leaf first: subject, issuer, validity.
-    const std::vector<crypto::cert_summary>& peer_chain() const noexcept {
-        static const std::vector<crypto::cert_summary> none;
-        return p_ ? p_->state.peer_chain : none;
+    std::span<const crypto::cert_summary> peer_chain() const noexcept {
+        if (!p_) return {};
+        return p_->state.peer_chain;
     }
 
     // Botan's names for the negotiated version ("TLS v1.2") and cipher suite, and the

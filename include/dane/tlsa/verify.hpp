@@ -697,8 +697,11 @@ private:
 
     verification finish() {
         if (!v_.authenticated() && v_.failure == rpt_result::none) {
+            // No record matched: RFC 8460 §4.3.2.1 has no DANE type for a mismatch, and
+            // certificate-not-trusted (§4.3.1) is about CA trust, which DANE-EE does not
+            // use; the general validation-failure is the one that fits.
             v_.status = outcome::failed;
-            v_.failure = rpt_result::certificate_not_trusted;
+            v_.failure = rpt_result::validation_failure;
             v_.reason = "tlsa-no-match";
             v_.matched_record.reset();
             v_.depth = -1;
