@@ -119,8 +119,7 @@ struct tls_engine_state {
     std::string why(const char* what) const {
         const auto& v = verifier.result();
         if (mode == tls_mode::dane_required && v && !verifier.accepts())
-            return "DANE: " + std::string(tlsa::to_string(session_rpt(*v))) + " (" + v->reason +
-                   ")";
+            return "DANE: " + std::string(tlsa::to_string(v->failure)) + " (" + v->reason + ")";
         return std::string("TLS: ") + what;
     }
 
@@ -360,8 +359,8 @@ public:
     }
 
     // The RFC 8460 §4.3 result type of this session: when the check did not authenticate,
-    // the verifier's (detail::session_rpt: a mismatch is validation-failure; tlsa-invalid
-    // when no record was usable; in opportunistic mode too, where it was only recorded),
+    // the verifier's (a mismatch is validation-failure; tlsa-invalid when no record was
+    // usable; in opportunistic mode too, where it was only recorded),
     // validation-failure for any other TLS failure, else none.
     tlsa::rpt_result session_result() const noexcept {
         const auto& v = verification();
