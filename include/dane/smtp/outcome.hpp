@@ -9,46 +9,13 @@
 #include <string_view>
 
 #include "dane/tlsa/verify.hpp"
+#include "dane/tlsrpt/report.hpp"
 
 namespace dane::smtp {
 
-// RFC 8460 §4.3.1 (negotiation) and §4.3.2.1 (DANE policy) result types, and success.
-enum class rpt_result_type : std::uint8_t {
-    success,
-    starttls_not_supported,
-    certificate_host_mismatch,
-    certificate_expired,
-    certificate_not_trusted,
-    validation_failure,
-    tlsa_invalid,
-    dnssec_invalid,
-    dane_required,
-};
-
-// The `result-type` string of a report's failure-details.
-constexpr std::string_view to_string(rpt_result_type r) noexcept {
-    switch (r) {
-    case rpt_result_type::success:
-        return "success";
-    case rpt_result_type::starttls_not_supported:
-        return "starttls-not-supported";
-    case rpt_result_type::certificate_host_mismatch:
-        return "certificate-host-mismatch";
-    case rpt_result_type::certificate_expired:
-        return "certificate-expired";
-    case rpt_result_type::certificate_not_trusted:
-        return "certificate-not-trusted";
-    case rpt_result_type::validation_failure:
-        return "validation-failure";
-    case rpt_result_type::tlsa_invalid:
-        return "tlsa-invalid";
-    case rpt_result_type::dnssec_invalid:
-        return "dnssec-invalid";
-    case rpt_result_type::dane_required:
-        return "dane-required";
-    }
-    return "validation-failure";
-}
+// RFC 8460 §4.3 result types, and success: the TLS reporting layer's own enumeration, so
+// that a session's outcome goes into a report as it is.
+using rpt_result_type = tlsrpt::result_type;
 
 // tlsa::verify's failure as a result type. A verification that failed without naming a
 // reason is a general failure (RFC 8460 §4.3.3).
