@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is needed, builds the `dane` tool, and runs it
-# on a DNS message and a signed zone that ship in the repository.
+# on a DNS message, a signed zone and a DNSSEC chain that ship in the repository; then, as
+# root, brings up the signed test hierarchy on loopback and looks names up through the
+# validating stub resolver (scripts/testbed/testbed.sh; every server stopped by its PID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,7 @@ show() {
   printf '\n$ dane'
   printf ' %s' "$@"
   printf '\n'
-  "$dane" "$@"
+  "$dane" "$@" || echo "(exit status $?)"
 }
 
 # A signed answer from a real authoritative server (Knot DNS, see scripts/make-corpus.sh).
@@ -29,3 +31,28 @@ show verify --trust-anchor tests/data/zones/keys/Kexample.net.+013+14638.ds \
   --time 20260101000000 tests/data/zones/example.net.nsec3.signed
 show verify --trust-anchor tests/data/zones/keys/Kexample.net.+013+14638.ds \
   --time 20260101000000 --query nosuch.example.net. A tests/data/zones/example.net.nsec3.signed
+
+# The validated TLSA records of a mail server, offline: the RFC 9102 chain that `dane lookup
+# --chain-out` wrote against the loopback test hierarchy (scripts/make-resolver-chains.sh),
+# checked from that hierarchy's trust anchor at the time it was made.
+chains=tests/data/resolver/chains
+show verify-chain --trust-anchor "$chains/anchor.ds" --time "$(cat "$chains/TIME")" \
+  "$chains/secure-tlsa.chain" _25._tcp.mail.alg13.danebed. TLSA
+
+# Live: a root, a TLD and signed domains served by Knot DNS on 127.55.x.x, Unbound in front
+# with validation off; dane lookup does the validation itself.
+if [ "$(id -u)" != 0 ]; then
+  echo; echo "(run as root to see live lookups against the loopback test hierarchy)"
+  exit 0
+fi
+bed=$(mktemp -d)
+trap './scripts/testbed/testbed.sh down "$bed" >/dev/null 2>&1; rm -rf "$bed"' EXIT
+DANE_TESTBED_NET=127.55 ./scripts/testbed/testbed.sh up "$bed" >/dev/null
+# shellcheck source=/dev/null
+. "$bed/env"
+show lookup --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" \
+  _25._tcp.mail.alg8.danebed. TLSA
+show lookup --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" \
+  www.insecure.danebed. A
+show lookup --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" \
+  www.expired.danebed. A
