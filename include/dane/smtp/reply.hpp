@@ -13,6 +13,7 @@
 // returns the same error for every later call.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -140,27 +141,28 @@ private:
         return e;
     }
 
-    // The next CRLF-terminated line without its CRLF; nullopt when incomplete.
+    // The next CRLF-terminated line without its CRLF; nullopt when incomplete. Each
+    // decision depends only on the octets up to the one being looked at, so the outcome
+    // does not depend on how the input was split into feeds.
     result<std::optional<std::string>, errc> take_line() {
         const std::size_t start = scan_from_;
         const std::size_t end = buffer_.size();
+        // The CR of a line of at most max_line_length octets with CRLF sits at or before
+        // this index.
+        const std::size_t last_cr = start + std::max<std::size_t>(limits_.max_line_length, 2) - 2;
         for (std::size_t i = start; i < end; ++i) {
             const char c = buffer_[i];
             if (c == '\n') return fail(errc::bad_line_ending); // LF without CR before it
             if (c == '\r') {
                 if (i + 1 == end) break; // the LF may come in the next feed
                 if (buffer_[i + 1] != '\n') return fail(errc::bad_line_ending);
-                if (i + 2 - start > limits_.max_line_length) return fail(errc::reply_line_too_long);
                 std::string line = buffer_.substr(start, i - start);
                 scan_from_ = i + 2;
                 compact();
                 return std::optional<std::string>{std::move(line)};
             }
+            if (i >= last_cr) return fail(errc::reply_line_too_long);
         }
-        // Incomplete: the line so far (plus the CRLF it still needs) must fit.
-        std::size_t partial = end - start;
-        if (partial > 0 && buffer_[end - 1] == '\r') --partial;
-        if (partial + 2 > limits_.max_line_length) return fail(errc::reply_line_too_long);
         return std::optional<std::string>{};
     }
 
