@@ -561,3 +561,16 @@ TEST_CASE("client: the connection closing early fails, after QUIT it does not") 
     REQUIRE(t.success());
     CHECK(t.success()->delivered);
 }
+
+TEST_CASE("client: garbage after the message was accepted does not undo the delivery") {
+    auto cfg = base_config();
+    cfg.tls_required = false;
+    session s(cfg);
+    for (auto step : {"220 x\r\n", "250 mx\r\n", "250 ok\r\n", "250 ok\r\n", "354 go\r\n"})
+        s.server(step);
+    CHECK(s.server("250 ok\r\n\x08") == "");
+    REQUIRE(s.success());
+    CHECK(s.success()->delivered);
+    CHECK(s.success()->failure == make_error_code(errc::unsolicited_data));
+    CHECK(s.success()->failure_stage == stage::body);
+}

@@ -150,8 +150,9 @@ struct outcome {
     smtp::capabilities capabilities;          // from the last EHLO (after TLS when TLS was used)
     std::vector<recipient_result> recipients; // one per RCPT TO sent, in order
     std::optional<smtp::reply> last_reply;
-    // Set when the session failed (or delivered to only some recipients: then failure
-    // stays empty and recipients say who was refused).
+    // Set when the session failed, and on a delivered session for a fault after the
+    // message was accepted (no proper reply to QUIT). A delivery to only some recipients
+    // sets nothing here: recipients say who was refused.
     std::optional<smtp::stage> failure_stage;
     std::error_code failure;    // an smtp::errc
     std::string failure_detail; // the server's reply text, the engine's reason, ...
@@ -384,12 +385,15 @@ private:
         outcome_.failure_detail = std::move(detail);
     }
 
-    // Ends the session at once: nothing more is sent.
+    // Ends the session at once: nothing more is sent. Once the server has accepted the
+    // message, what goes wrong afterwards (garbage instead of the reply to QUIT, a timeout)
+    // is recorded but the session is still done: the message is the server's now, and a
+    // caller that retried would deliver it twice (RFC 5321 §4.5.3.2.6, §6.1).
     void abort(errc e, std::string detail) {
         if (finished()) return;
         record_failure(e, std::move(detail));
         outgoing_.clear();
-        phase_ = phase::failed;
+        phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
     // Ends the session politely: QUIT (and close_notify under TLS), then failed{}.
