@@ -105,8 +105,12 @@ public:
     explicit reply_parser(reply_limits limits) : limits_(limits) {}
 
     // Appends server octets. Nothing is parsed until next() is called, so the caller can
-    // take replies one by one and see what is left (buffered()).
-    void feed(bytes_view data) { buffer_.append(as_chars(data)); }
+    // take replies one by one and see what is left (buffered()); call next() until it
+    // gives nullopt after each feed, which keeps at most one partial line held. After an
+    // error the octets are dropped.
+    void feed(bytes_view data) {
+        if (!error_) buffer_.append(as_chars(data));
+    }
 
     // The next complete reply; nullopt when more octets are needed; an error (sticky)
     // when the octets are no SMTP reply.
