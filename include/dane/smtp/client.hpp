@@ -470,7 +470,8 @@ private:
                 outcome_.capabilities = parse_capabilities(r);
                 return after_ehlo_in_cleartext(now);
             }
-            // §4.1.4 / §3.2: a server without EHLO answers 500 or 502; fall back to HELO.
+            // §3.2: "command not recognized" to EHLO means fall back to HELO; servers without
+            // EHLO answer 500 (not recognized) or 502 (not implemented).
             if (r.code == 500 || r.code == 502) return send_command(helo_line_, phase::helo, now);
             return fail_with_quit(errc::unexpected_reply, r.text());
         case phase::helo:
