@@ -231,7 +231,7 @@ TEST_CASE("client: STARTTLS refused") {
     session o(cfg);
     o.server("220 x\r\n");
     o.server(ehlo_tls);
-    CHECK(o.server("454 4.7.0 TLS not available\r\n") == "MAIL FROM:<a@example.org>\r\n");
+    CHECK(o.server("454 4.7.0 TLS not available\r\n") == "MAIL FROM:<a@example.org> SIZE=24\r\n");
 }
 
 TEST_CASE("client: bytes after the 220 to STARTTLS abort the session (CVE-2011-0411)") {
@@ -573,4 +573,14 @@ TEST_CASE("client: garbage after the message was accepted does not undo the deli
     CHECK(s.success()->delivered);
     CHECK(s.success()->failure == make_error_code(errc::unsolicited_data));
     CHECK(s.success()->failure_stage == stage::body);
+}
+
+TEST_CASE("client: MAIL FROM announces the message size when SIZE is offered") {
+    auto cfg = base_config();
+    cfg.tls_required = false;
+    cfg.message = "x\n";
+    session s(cfg);
+    s.server("220 x\r\n");
+    // "x\r\n.\r\n" is 6 octets.
+    CHECK(s.server("250-mx\r\n250 SIZE\r\n") == "MAIL FROM:<a@example.org> SIZE=6\r\n");
 }

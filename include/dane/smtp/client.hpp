@@ -448,6 +448,12 @@ private:
             phase_ = phase::mail; // the failure belongs to the transaction, not to EHLO
             return fail_with_quit(errc::message_too_large, std::to_string(body_.size()));
         }
+        // RFC 1870: announce the size so the server can refuse before the transfer.
+        if (caps.size) {
+            auto with_size =
+                mail_from(config_.envelope.from, "SIZE=" + std::to_string(body_.size()));
+            if (with_size) return send_command(*with_size, phase::mail, now);
+        }
         send_command(mail_line_, phase::mail, now);
     }
 
