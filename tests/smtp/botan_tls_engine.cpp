@@ -32,6 +32,7 @@
 #include "dane/crypto/botan_x509.hpp"
 #include "dane/crypto/x509.hpp"
 #include "dane/smtp/botan_tls_engine.hpp"
+#include "dane/smtp/tls_engine.hpp"
 #include "dane/tlsa/generate.hpp"
 
 using namespace dane;
@@ -39,21 +40,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The SMTP client's TLS engine concept (dane/smtp/tls_engine.hpp on the smtp branch), the
-// same requires-expression, asserted here until that header is merged.
-template <class E>
-concept tls_engine_like = requires(E e, bytes_view b) {
-    e.start();
-    e.feed(b);
-    { e.take_outgoing() } -> std::same_as<byte_buffer>;
-    { e.take_plaintext() } -> std::same_as<byte_buffer>;
-    e.send_plaintext(b);
-    e.close();
-    { e.handshake_done() } -> std::same_as<bool>;
-    { e.failed() } -> std::same_as<bool>;
-    { e.failure_reason() } -> std::convertible_to<std::string_view>;
-};
-static_assert(tls_engine_like<smtp::botan_tls_engine>);
+// The engine is what the SMTP client drives.
+static_assert(smtp::tls_engine<smtp::botan_tls_engine>);
 
 // Certificates are checked at this time: after the expired leaf's end (2020-12-31), well
 // within the CA's and the good leaf's validity (2020-2119).
