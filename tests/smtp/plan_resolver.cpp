@@ -15,7 +15,7 @@ using dns::rr_type;
 namespace {
 
 // Runs the plan's lookups through the resolver until it asks for something else.
-smtp::action drive(smtp::delivery_plan& plan, driver& d) {
+smtp::plan_action drive(smtp::delivery_plan& plan, driver& d) {
     for (int guard = 0; guard < 32; ++guard) {
         auto a = plan.next_action();
         auto* q = std::get_if<smtp::need_lookup>(&a);

@@ -137,7 +137,7 @@ resolver::lookup_result servfail(std::string_view qname, rr_type type) {
 
 // A copy: next_action() returns a temporary.
 template <class T>
-T expect(const smtp::action& a) {
+T expect(const smtp::plan_action& a) {
     REQUIRE_MESSAGE(std::holds_alternative<T>(a), "unexpected action, index ", a.index());
     return std::get<T>(a);
 }
@@ -537,7 +537,7 @@ TEST_CASE("A host with a bogus TLSA RRset is unreachable; the next one delivers"
     const auto c = expect<smtp::connect>(plan.next_action());
     CHECK(c.host.name == dn("two.test."));
     CHECK(plan.report(delivered()) == smtp::rpt_result_type::success);
-    const auto d = expect<smtp::done>(plan.next_action());
+    const auto d = expect<smtp::delivered>(plan.next_action());
     CHECK(d.log_name == "two.test.");
     CHECK(plan.finished());
     CHECK(plan.attempts()[0].result == smtp::rpt_result_type::dnssec_invalid);
@@ -714,7 +714,7 @@ TEST_CASE("Insecure MX with both values of dane_on_insecure_mx") {
         // §2.2.1: logs name the MX host as the insecure answer gave it.
         CHECK(c.log_name == "mx.provider.test.");
         CHECK(plan.report(delivered()) == smtp::rpt_result_type::success);
-        CHECK(expect<smtp::done>(plan.next_action()).log_name == "mx.provider.test.");
+        CHECK(expect<smtp::delivered>(plan.next_action()).log_name == "mx.provider.test.");
     }
     SUBCASE("off: no TLSA lookup, opportunistic TLS") {
         auto plan = run(false);
@@ -836,12 +836,12 @@ TEST_CASE("TLS-RPT classification of sessions (RFC 8460 §4.3)") {
         CAPTURE(r.what);
         CHECK(smtp::classify_session(r.authenticated, r.report) == r.expected);
     }
-    CHECK(smtp::to_string(rpt_result_type::starttls_not_supported) == "starttls-not-supported");
-    CHECK(smtp::to_string(rpt_result_type::certificate_host_mismatch) ==
+    CHECK(tlsrpt::to_string(rpt_result_type::starttls_not_supported) == "starttls-not-supported");
+    CHECK(tlsrpt::to_string(rpt_result_type::certificate_host_mismatch) ==
           "certificate-host-mismatch");
-    CHECK(smtp::to_string(rpt_result_type::dnssec_invalid) == "dnssec-invalid");
-    CHECK(smtp::to_string(rpt_result_type::dane_required) == "dane-required");
-    CHECK(smtp::to_string(rpt_result_type::tlsa_invalid) == "tlsa-invalid");
+    CHECK(tlsrpt::to_string(rpt_result_type::dnssec_invalid) == "dnssec-invalid");
+    CHECK(tlsrpt::to_string(rpt_result_type::dane_required) == "dane-required");
+    CHECK(tlsrpt::to_string(rpt_result_type::tlsa_invalid) == "tlsa-invalid");
 }
 
 TEST_CASE("tlsa_owner prefixes the port and _tcp") {

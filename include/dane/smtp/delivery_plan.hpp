@@ -10,7 +10,7 @@
 //             plan.fed(q->name, q->type, resolve(q->name, q->type));
 //         } else if (auto* c = std::get_if<smtp::connect>(&a)) {
 //             plan.report(run_session(*c)); // never cleartext unless c->cleartext_allowed
-//         } else break; // delay, bounce or done
+//         } else break; // delay, bounce or delivered
 //     }
 //
 // The order of lookups: MX of the next-hop domain; then per host, in MX preference order,
@@ -64,11 +64,12 @@ struct bounce {
 };
 
 // Delivered.
-struct done {
+struct delivered {
     std::string log_name;
 };
 
-using action = std::variant<need_lookup, connect, delay, bounce, done>;
+// What the plan asks of its caller next (the SMTP client's own actions are smtp::action).
+using plan_action = std::variant<need_lookup, connect, delay, bounce, delivered>;
 
 // What happened with one host: for logs and TLS-RPT aggregation.
 struct host_attempt {
@@ -87,7 +88,7 @@ public:
         : config_(std::move(config)), next_hop_(std::move(next_hop)) {}
 
     // What to do next. Stays the same until fed() or report() moves the plan on.
-    action next_action() const {
+    plan_action next_action() const {
         switch (phase_) {
         case phase::mx:
             return need_lookup{next_hop_, dns::rr_type::mx};
@@ -149,7 +150,7 @@ public:
         attempt.detail = s.detail;
         if (s.status == session_status::delivered) {
             phase_ = phase::finished;
-            final_ = done{pending_.log_name};
+            final_ = delivered{pending_.log_name};
             return attempt.result;
         }
         last_reason_ =
@@ -314,7 +315,7 @@ private:
         finish(delay{"no MX host delivered (last: " + last_reason_ + ")"});
     }
 
-    void finish(action a) {
+    void finish(plan_action a) {
         final_ = std::move(a);
         phase_ = phase::finished;
     }
@@ -329,7 +330,7 @@ private:
     std::size_t candidate_index_ = 0;
     dns::name tlsa_name_{};
     connect pending_{};
-    action final_{delay{"not started"}};
+    plan_action final_{delay{"not started"}};
     std::vector<host_attempt> attempts_;
     std::string last_reason_;
 };
