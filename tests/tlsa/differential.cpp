@@ -209,11 +209,11 @@ verdict openssl_verdict(int port, const std::string& domain, const std::vector<r
     if (v.pass) v.text = "pass at depth " + std::to_string(v.depth) + " (" + v.record + ")";
     if (!v.pass && v.text.empty()) v.text = "no verdict";
     if (!v.pass)
-        v.category = v.text == "certificate has expired"        ? "certificate-expired"
-                     : v.text == "hostname mismatch"            ? "certificate-host-mismatch"
-                     : v.text == "certificate is not yet valid" ? "validation-failure"
-                     : v.text == "No matching DANE TLSA records" ? "validation-failure"
-                                                                : "certificate-not-trusted";
+        v.category = v.text == "certificate has expired"         ? "certificate-expired"
+                     : v.text == "hostname mismatch"             ? "certificate-host-mismatch"
+                     : v.text == "certificate is not yet valid"  ? "validation-failure"
+                     : v.text == "no matching DANE TLSA records" ? "validation-failure"
+                                                                 : "certificate-not-trusted";
     return v;
 }
 

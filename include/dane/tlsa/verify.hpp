@@ -697,11 +697,17 @@ private:
 
     verification finish() {
         if (!v_.authenticated() && v_.failure == rpt_result::none) {
-            // No record matched: RFC 8460 §4.3.2.1 has no DANE type for a mismatch, and
-            // certificate-not-trusted (§4.3.1) is about CA trust, which DANE-EE does not
-            // use; the general validation-failure is the one that fits.
+            // No record matched. RFC 8460 §4.3.2.1 has no DANE type for a mismatch: with a
+            // DANE-TA record the chain reached no trust anchor, which §4.3.1 calls
+            // certificate-not-trusted (as OpenSSL's chain errors say); with DANE-EE records
+            // alone no CA is involved, and the general validation-failure fits.
+            const bool anchor_sought =
+                std::any_of(records_.begin(), records_.end(), [](const record& r) {
+                    return r.usage == cert_usage::dane_ta || r.usage == cert_usage::pkix_ta;
+                });
             v_.status = outcome::failed;
-            v_.failure = rpt_result::validation_failure;
+            v_.failure = anchor_sought ? rpt_result::certificate_not_trusted
+                                       : rpt_result::validation_failure;
             v_.reason = "tlsa-no-match";
             v_.matched_record.reset();
             v_.depth = -1;
