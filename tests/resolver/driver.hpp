@@ -74,7 +74,7 @@ struct driver {
     stub_t& stub;
     upstream_fn upstream = answerer_upstream();
     resolver::clock_reading now = start_clock();
-    std::vector<sent_query> sent;
+    std::vector<sent_query> sent{};
 
     resolver::lookup_result run(std::string_view qname, dns::rr_type qtype) {
         auto r = stub.start(dn(qname), qtype, now);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace dane {
@@ -18,6 +19,24 @@ constexpr bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
     for (std::size_t i = 0; i < a.size(); ++i)
         if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
     return true;
+}
+
+// A copy with ASCII letters lowercased.
+inline std::string ascii_lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = ascii_lower(c);
+    return out;
+}
+
+// `s` without leading and trailing spaces, tabs, CRs and LFs.
+constexpr std::string_view ascii_trim(std::string_view s) noexcept {
+    constexpr std::string_view space = " \t\r\n";
+    while (!s.empty() && space.find(s.front()) != std::string_view::npos)
+        s.remove_prefix(1);
+    while (!s.empty() && space.find(s.back()) != std::string_view::npos)
+        s.remove_suffix(1);
+    return s;
 }
 
 } // namespace dane

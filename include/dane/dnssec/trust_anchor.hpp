@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
 #include "dane/core/codec.hpp"
 #include "dane/core/result.hpp"
@@ -156,16 +157,6 @@ inline std::optional<xml_element> xml_find(std::string_view xml, std::string_vie
     return std::nullopt;
 }
 
-inline std::string_view xml_trim(std::string_view s) {
-    while (!s.empty() &&
-           (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
 inline std::optional<std::string_view> xml_attribute(std::string_view attrs,
                                                      std::string_view name) {
     const std::string key = std::string(name) + "=\"";
@@ -233,7 +224,7 @@ parse_root_anchors_xml(std::string_view xml,
     auto zone_el = detail::xml_find(anchor->content, "Zone");
     if (!zone_el) return fail(errc::bad_anchor_xml);
     const dns::name root;
-    auto zone = dns::name::parse(detail::xml_trim(zone_el->content), &root);
+    auto zone = dns::name::parse(ascii_trim(zone_el->content), &root);
     if (!zone) return fail(errc::bad_anchor_xml);
     trust_anchors out;
     std::size_t from = 0;
@@ -243,7 +234,7 @@ parse_root_anchors_xml(std::string_view xml,
         auto field = [&](std::string_view tag) -> std::optional<std::string_view> {
             auto e = detail::xml_find(kd->content, tag);
             if (!e) return std::nullopt;
-            return detail::xml_trim(e->content);
+            return ascii_trim(e->content);
         };
         auto tag = field("KeyTag"), alg = field("Algorithm"), dt = field("DigestType"),
              digest = field("Digest");
@@ -287,7 +278,7 @@ using anchor_error = dane::located_error;
 inline result<trust_anchors, anchor_error>
 load_trust_anchors(std::string_view text,
                    std::optional<std::chrono::sys_seconds> at = std::nullopt) {
-    std::string_view t = detail::xml_trim(text);
+    std::string_view t = ascii_trim(text);
     if (t.starts_with("<")) {
         auto r = parse_root_anchors_xml(t, at);
         if (!r) return fail(anchor_error(r.error()));

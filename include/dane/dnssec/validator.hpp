@@ -472,13 +472,15 @@ private:
             return true;
         };
         for (const auto& rd : anchor_keys) {
-            zone_key<B> k(rd);
-            if (!k.well_formed() || !backend_->supports(k.fields().algorithm)) continue;
-            if (!k.fields().usable_for_rrsig()) {
+            // Made in place and dropped when not taken (a local copied in made GCC 12 warn
+            // of an uninitialized optional in its destructor at -O2).
+            const zone_key<B>& k = signers.emplace_back(rd);
+            bool take = k.well_formed() && backend_->supports(k.fields().algorithm);
+            if (take && !k.fields().usable_for_rrsig()) {
                 anchor_without_zone_flag = true;
-                continue;
+                take = false;
             }
-            if (!refused(k)) signers.push_back(std::move(k));
+            if (!take || refused(k)) signers.pop_back();
         }
         const std::size_t anchored = signers.size();
         auto is_anchor = [&](const byte_buffer& rd) {

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dane/core/ascii.hpp"
 #include "dane/core/bytes.hpp"
 #include "dane/core/codec.hpp"
 #include "dane/tlsrpt/gzip.hpp"
@@ -298,23 +299,6 @@ inline result<received_report, located_error> parse_report_json(std::string_view
 
 namespace detail {
 
-inline std::string lowercase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-inline std::string_view trim(std::string_view s) {
-    while (!s.empty() &&
-           (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // A MIME entity split into unfolded headers (names lowercased) and its body.
 struct mime_entity {
     std::map<std::string, std::string> headers;
@@ -326,7 +310,8 @@ inline mime_entity split_entity(std::string_view text) {
     std::size_t pos = 0;
     std::string name, value;
     const auto flush = [&] {
-        if (!name.empty() && !e.headers.count(name)) e.headers[name] = std::string(trim(value));
+        if (!name.empty() && !e.headers.count(name))
+            e.headers[name] = std::string(ascii_trim(value));
         name.clear();
         value.clear();
     };
@@ -340,13 +325,13 @@ inline mime_entity split_entity(std::string_view text) {
         if (line.empty()) break;                           // end of the header section
         if (line.front() == ' ' || line.front() == '\t') { // folded (RFC 5322 §2.2.3)
             value += ' ';
-            value += trim(line);
+            value += ascii_trim(line);
             continue;
         }
         flush();
         const auto colon = line.find(':');
         if (colon == std::string_view::npos) continue;
-        name = lowercase(trim(line.substr(0, colon)));
+        name = ascii_lowercase(ascii_trim(line.substr(0, colon)));
         value = std::string(line.substr(colon + 1));
     }
     flush();
@@ -361,7 +346,7 @@ inline std::string content_type_parameter(std::string_view content_type, std::st
         ++pos;
         const auto eq = content_type.find('=', pos);
         if (eq == std::string_view::npos) break;
-        const std::string key = lowercase(trim(content_type.substr(pos, eq - pos)));
+        const std::string key = ascii_lowercase(ascii_trim(content_type.substr(pos, eq - pos)));
         std::size_t v = eq + 1;
         while (v < content_type.size() && content_type[v] == ' ')
             ++v;
@@ -373,7 +358,7 @@ inline std::string content_type_parameter(std::string_view content_type, std::st
             pos = content_type.find(';', close);
         } else {
             pos = content_type.find(';', v);
-            value = std::string(trim(content_type.substr(
+            value = std::string(ascii_trim(content_type.substr(
                 v, pos == std::string_view::npos ? std::string_view::npos : pos - v)));
         }
         if (key == param) return value;
@@ -382,7 +367,7 @@ inline std::string content_type_parameter(std::string_view content_type, std::st
 }
 
 inline std::string media_type(std::string_view content_type) {
-    return lowercase(trim(content_type.substr(0, content_type.find(';'))));
+    return ascii_lowercase(ascii_trim(content_type.substr(0, content_type.find(';'))));
 }
 
 // The decoded payload of the first application/tlsrpt+gzip or +json entity in `text`.
@@ -396,7 +381,7 @@ inline result<std::string, located_error> find_report_part(std::string_view text
     const std::string type = media_type(ct->second);
     if (type == media_type_gzip || type == media_type_json) {
         const auto cte = e.headers.find("content-transfer-encoding");
-        const std::string encoding = cte == e.headers.end() ? "7bit" : lowercase(cte->second);
+        const std::string encoding = cte == e.headers.end() ? "7bit" : ascii_lowercase(cte->second);
         if (encoding == "base64") {
             std::string flat;
             for (char c : e.body)
@@ -425,7 +410,7 @@ inline result<std::string, located_error> find_report_part(std::string_view text
         std::string_view line = body.substr(pos, eol - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.starts_with(delimiter)) {
-            const std::string_view rest = trim(line.substr(delimiter.size()));
+            const std::string_view rest = ascii_trim(line.substr(delimiter.size()));
             if (rest.empty() || rest == "--") {
                 if (part_start) {
                     // The CRLF before a delimiter belongs to it.
@@ -461,7 +446,7 @@ inline result<received_report, located_error> read_report(std::string_view data,
     std::string payload;
     if (looks_like_gzip(data)) {
         payload = std::string(data);
-    } else if (const auto t = detail::trim(data); !t.empty() && t.front() == '{') {
+    } else if (const auto t = ascii_trim(data); !t.empty() && t.front() == '{') {
         return parse_report_json(t, limits);
     } else {
         auto part = detail::find_report_part(data, 0, limits);
