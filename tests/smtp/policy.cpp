@@ -35,9 +35,15 @@ byte_buffer octets(std::initializer_list<unsigned> v) {
     return out;
 }
 
+// A name's wire form, copied while the name lives (wire() views the name's own octets).
+byte_buffer name_wire(std::string_view text) {
+    const dns::name n = dn(text);
+    return byte_buffer(n.wire().begin(), n.wire().end());
+}
+
 byte_buffer mx_rdata(std::uint16_t pref, std::string_view host) {
     byte_buffer out = octets({unsigned{pref} >> 8u, unsigned{pref} & 0xffu});
-    auto w = dn(host).wire();
+    const byte_buffer w = name_wire(host);
     out.insert(out.end(), w.begin(), w.end());
     return out;
 }
@@ -90,8 +96,7 @@ resolver::lookup_result answer(std::string_view qname, rr_type type, security s,
         dnssec::rrset c;
         c.owner = owner;
         c.type = rr_type::cname;
-        auto w = dn(next).wire();
-        c.rdatas.push_back(byte_buffer(w.begin(), w.end()));
+        c.rdatas.push_back(name_wire(next));
         r.rrsets.push_back(c);
         owner = dn(next);
     }
@@ -622,8 +627,7 @@ TEST_CASE("CNAME expansion of the MX host and of the TLSA owner") {
              negative("mail.unsigned.test.", rr_type::aaaa, security::insecure));
         feed(plan, "mx.example.test.", rr_type::cname,
              answer("mx.example.test.", rr_type::cname, security::secure,
-                    {byte_buffer(dn("mail.unsigned.test.").wire().begin(),
-                                 dn("mail.unsigned.test.").wire().end())}));
+                    {name_wire("mail.unsigned.test.")}));
         feed(plan, "_25._tcp.mx.example.test.", rr_type::tlsa,
              answer("_25._tcp.mx.example.test.", rr_type::tlsa, security::secure,
                     {tlsa_rdata(3, 1, 1, 32)}));
