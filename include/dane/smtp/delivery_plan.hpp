@@ -155,8 +155,9 @@ public:
         }
         last_reason_ =
             pending_.log_name + ": " + (s.detail.empty() ? std::string("no delivery") : s.detail);
+        const auto result = attempt.result; // next_host() may add attempts (and move them)
         next_host();
-        return attempt.result;
+        return result;
     }
 
     bool finished() const noexcept { return phase_ == phase::finished; }
