@@ -27,7 +27,7 @@
 # Environment:
 #   DANE_CI_STAGES     stages to run (default: "deps gcc testbed asan headers consumer fuzz botan3");
 #                      stages left out are reported as skipped, never as passed
-#   DANE_FUZZ_SECONDS  libFuzzer time per target (default 20)
+#   DANE_FUZZ_SECONDS  libFuzzer time per target (default 12; 15 targets)
 #   DANE_CI_WERROR     1 (default) builds the GCC configuration with -Werror
 set -euo pipefail
 
@@ -39,7 +39,7 @@ tally=$src/scripts/tally-results.py
 
 all_stages=(deps gcc testbed asan headers consumer fuzz botan3)
 read -r -a stages <<<"${DANE_CI_STAGES:-${all_stages[*]}}"
-fuzz_seconds=${DANE_FUZZ_SECONDS:-20}
+fuzz_seconds=${DANE_FUZZ_SECONDS:-12}
 werror=$([ "${DANE_CI_WERROR:-1}" = 1 ] && echo true || echo false)
 
 # Sanitizer reports stop the program and say where.
