@@ -15,6 +15,18 @@ struct work_done {
     std::size_t paths_checked = 0;       // complete candidate paths checked (TLSA)
     std::size_t signature_checks = 0;    // issuer signatures verified to build paths (TLSA)
     bool cut_short = false;              // some limit stopped the work
+
+    // The work of several steps together (a resolution's validation rounds).
+    work_done& operator+=(const work_done& o) noexcept {
+        verifications += o.verifications;
+        digests += o.digests;
+        nsec3_hashes += o.nsec3_hashes;
+        certificates_parsed += o.certificates_parsed;
+        paths_checked += o.paths_checked;
+        signature_checks += o.signature_checks;
+        cut_short = cut_short || o.cut_short;
+        return *this;
+    }
 };
 
 } // namespace dane

@@ -38,6 +38,21 @@
 
 namespace dane::resolver {
 
+namespace detail {
+
+// A question as a key: the lowercased owner in wire form, then the type. The cache and a
+// resolution's own bookkeeping key questions this one way.
+inline std::string question_key(dns::name_view n, dns::rr_type t) {
+    const dns::name lower = dns::name(n).lowercased();
+    std::string k(reinterpret_cast<const char*>(lower.wire().data()), lower.wire().size());
+    const auto type = static_cast<std::uint16_t>(t);
+    k += static_cast<char>(type >> 8);
+    k += static_cast<char>(type & 0xff);
+    return k;
+}
+
+} // namespace detail
+
 struct cache_limits {
     std::size_t max_entries = 10000;
     std::size_t max_bytes = 16 * 1024 * 1024;
@@ -134,20 +149,13 @@ private:
     // A fixed charge per entry for the containers around the records.
     static constexpr std::size_t entry_overhead = 256;
 
+    // A zone is held under its DNSKEY question, an answer under its own; the first octet
+    // keeps the two kinds apart.
     static std::string zone_key(dns::name_view n) {
-        const dns::name lower = dns::name(n).lowercased();
-        std::string k(1, 'z');
-        k.append(reinterpret_cast<const char*>(lower.wire().data()), lower.wire().size());
-        return k;
+        return 'z' + detail::question_key(n, dns::rr_type::dnskey);
     }
     static std::string answer_key(dns::name_view n, dns::rr_type t) {
-        const dns::name lower = dns::name(n).lowercased();
-        std::string k(1, 'a');
-        const auto type = static_cast<std::uint16_t>(t);
-        k += static_cast<char>(type >> 8);
-        k += static_cast<char>(type & 0xff);
-        k.append(reinterpret_cast<const char*>(lower.wire().data()), lower.wire().size());
-        return k;
+        return 'a' + detail::question_key(n, t);
     }
     static std::size_t records_size(const std::vector<dns::record>& rs) {
         std::size_t n = 0;

@@ -79,20 +79,6 @@ using id_source = std::function<std::uint16_t()>;
 template <crypto::verifier_backend B>
 class stub_resolver;
 
-namespace detail {
-
-// A question as a key: the lowercased owner in wire form and the type.
-inline std::string question_key(dns::name_view n, dns::rr_type t) {
-    const dns::name lower = dns::name(n).lowercased();
-    std::string k(reinterpret_cast<const char*>(lower.wire().data()), lower.wire().size());
-    const auto type = static_cast<std::uint16_t>(t);
-    k += static_cast<char>(type >> 8);
-    k += static_cast<char>(type & 0xff);
-    return k;
-}
-
-} // namespace detail
-
 // One lookup in progress. The caller loops: send take_queries() to the upstream, feed each
 // response to receive(), call on_timer() when deadline() passes, until done(). A
 // resolution refers to the stub_resolver that started it, which must outlive it.
@@ -115,12 +101,9 @@ public:
         if (!m) {
             // Not a DNS message we can read. If its ID is that of exactly one outstanding
             // query, that query got a malformed answer; otherwise it is noise.
-            if (message.size() >= 2) {
-                const auto id =
-                    static_cast<std::uint16_t>(std::to_integer<unsigned>(message[0]) << 8 |
-                                               std::to_integer<unsigned>(message[1]));
+            if (auto id = byte_reader(message).u16()) {
                 auto it = std::find_if(pending_.begin(), pending_.end(),
-                                       [&](const pending& p) { return p.id == id; });
+                                       [&](const pending& p) { return p.id == *id; });
                 if (it != pending_.end()) {
                     fail_question(it->question, reason_for(failure::malformed, *it));
                     pending_.erase(it);
@@ -223,10 +206,8 @@ private:
         result_.final_name = qname;
         give_up_ = now.steady + limits_.resolution_timeout;
         if (auto hit = stub_->cache().find_answer(qname, qtype, now.wall)) {
-            result_ = std::move(*hit);
-            result_.stats = {};
+            result_ = std::move(*hit); // kept without stats or work: it costs nothing now
             result_.stats.answer_from_cache = true;
-            result_.work = {};
             done_ = true;
             return;
         }
@@ -519,19 +500,8 @@ private:
 
     dnssec::answer_result judge(dnssec::validator<B>& v) {
         auto a = v.validate_answer(result_.qname, result_.qtype, result_.rcode);
-        add_work(a.work);
+        result_.work += a.work;
         return a;
-    }
-
-    void add_work(const work_done& w) {
-        auto& t = result_.work;
-        t.verifications += w.verifications;
-        t.digests += w.digests;
-        t.nsec3_hashes += w.nsec3_hashes;
-        t.certificates_parsed += w.certificates_parsed;
-        t.paths_checked += w.paths_checked;
-        t.signature_checks += w.signature_checks;
-        t.cut_short = t.cut_short || w.cut_short;
     }
 
     // Finishing without a validator of this round (the question failed, time ran out).
@@ -563,7 +533,7 @@ private:
             else if (main_failed)
                 result_.verdict = dnssec::indeterminate_verdict(
                     dns::ede_code::no_reachable_authority, "no answer from the upstream");
-            else if (out_of_budget_ && !cached_bogus())
+            else if (out_of_budget_ && !cached_bogus_zone())
                 result_.verdict = dnssec::indeterminate_verdict(
                     dns::ede_code::other, "resolution stopped at its query or zone limit");
         }
@@ -605,18 +575,17 @@ private:
             // The validator caps a secure RRset's TTL by its RRSIG (RFC 4035 §5.3.3); the
             // verdict is known already, so no signature is verified again.
             auto r = v.validate_rrset(i);
-            add_work(v.work());
+            result_.work += v.work();
             return r.verdict.secure() ? r.ttl : s.ttl;
         }
         return s.ttl;
     }
 
+    // MINIMUM, the last field of SOA RDATA (RFC 1035 §3.3.13).
     static std::uint32_t soa_minimum(const byte_buffer& rdata) {
         if (rdata.size() < 4) return 0;
-        const auto* p = rdata.data() + rdata.size() - 4;
-        return std::to_integer<std::uint32_t>(p[0]) << 24 |
-               std::to_integer<std::uint32_t>(p[1]) << 16 |
-               std::to_integer<std::uint32_t>(p[2]) << 8 | std::to_integer<std::uint32_t>(p[3]);
+        byte_reader in(bytes_view(rdata).last(4));
+        return in.u32().value();
     }
 
     bool any_failed() const {
@@ -624,7 +593,6 @@ private:
             if (q.failed) return true;
         return false;
     }
-    bool cached_bogus() const { return cached_bogus_zone() != nullptr; }
     const cached_zone* cached_bogus_zone() const {
         for (const auto& z : cached_)
             if (z.verdict.state == dnssec::security::bogus) return &z;
