@@ -71,34 +71,17 @@ bool write_file(std::string_view path, bytes_view data) {
 }
 
 int run_lookup(dane_tool::args args) {
-    std::optional<std::string_view> resolver_text, anchor_path, time_text, min_rsa_text, chain_out;
-    bool json = false;
-    std::vector<std::string_view> positional;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto a = args[i];
-        auto value = [&](std::optional<std::string_view>& into) {
-            if (++i == args.size()) return false;
-            into = args[i];
-            return true;
-        };
-        if (a == "--resolver") {
-            if (!value(resolver_text)) return dane_tool::usage_error(lookup_usage);
-        } else if (a == "--trust-anchor") {
-            if (!value(anchor_path)) return dane_tool::usage_error(lookup_usage);
-        } else if (a == "--time") {
-            if (!value(time_text)) return dane_tool::usage_error(lookup_usage);
-        } else if (a == "--min-rsa-bits") {
-            if (!value(min_rsa_text)) return dane_tool::usage_error(lookup_usage);
-        } else if (a == "--chain-out") {
-            if (!value(chain_out)) return dane_tool::usage_error(lookup_usage);
-        } else if (a == "--json") {
-            json = true;
-        } else if (a.starts_with("-") && a != "-") {
-            return dane_tool::usage_error("lookup: unknown option '" + std::string(a) + "'");
-        } else {
-            positional.push_back(a);
-        }
-    }
+    const auto opts = dane_tool::parse_options(
+        args, "lookup", lookup_usage,
+        {"--resolver", "--trust-anchor", "--time", "--min-rsa-bits", "--chain-out"}, {"--json"});
+    if (!opts) return dane_tool::exit_usage;
+    const auto resolver_text = opts->value("--resolver");
+    const auto anchor_path = opts->value("--trust-anchor");
+    const auto time_text = opts->value("--time");
+    const auto min_rsa_text = opts->value("--min-rsa-bits");
+    const auto chain_out = opts->value("--chain-out");
+    const bool json = opts->flag("--json");
+    const auto& positional = opts->positional;
     if (positional.empty() || positional.size() > 2) return dane_tool::usage_error(lookup_usage);
 
     const dns::name root;

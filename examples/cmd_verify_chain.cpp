@@ -56,32 +56,16 @@ std::vector<resolver::zone_link> zones_of(chain_validator& v, const dnssec::trus
 }
 
 int run_verify_chain(dane_tool::args args) {
-    std::optional<std::string_view> anchor_path, time_text, min_rsa_text;
-    bool json = false;
-    std::vector<std::string_view> positional;
     const char* usage = "usage: dane verify-chain --trust-anchor FILE [--time YYYYMMDDHHMMSS] "
                         "[--min-rsa-bits N] [--json] CHAINFILE NAME TYPE";
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto a = args[i];
-        auto value = [&](std::optional<std::string_view>& into) {
-            if (++i == args.size()) return false;
-            into = args[i];
-            return true;
-        };
-        if (a == "--trust-anchor") {
-            if (!value(anchor_path)) return dane_tool::usage_error(usage);
-        } else if (a == "--time") {
-            if (!value(time_text)) return dane_tool::usage_error(usage);
-        } else if (a == "--min-rsa-bits") {
-            if (!value(min_rsa_text)) return dane_tool::usage_error(usage);
-        } else if (a == "--json") {
-            json = true;
-        } else if (a.starts_with("-") && a != "-") {
-            return dane_tool::usage_error("verify-chain: unknown option '" + std::string(a) + "'");
-        } else {
-            positional.push_back(a);
-        }
-    }
+    const auto opts = dane_tool::parse_options(
+        args, "verify-chain", usage, {"--trust-anchor", "--time", "--min-rsa-bits"}, {"--json"});
+    if (!opts) return dane_tool::exit_usage;
+    const auto anchor_path = opts->value("--trust-anchor");
+    const auto time_text = opts->value("--time");
+    const auto min_rsa_text = opts->value("--min-rsa-bits");
+    const bool json = opts->flag("--json");
+    const auto& positional = opts->positional;
     if (!anchor_path || positional.size() != 3) return dane_tool::usage_error(usage);
 
     const dns::name root;
