@@ -15,6 +15,13 @@
 //
 // The flow: greeting (220), EHLO (HELO when EHLO gets 500 or 502), STARTTLS when offered,
 // the handshake, EHLO again, MAIL FROM, one RCPT TO per recipient, DATA, the message, QUIT.
+//
+// With client_config::hold_open the session stays open between transactions: once it is
+// established (and after each message) next_action() returns ready{}, and the caller
+// either submit()s another message or quit()s. A transaction the server refuses is
+// recorded in outcome::transactions and cleared with RSET (RFC 5321 §4.1.1.5); the session
+// goes on. Without an envelope in the configuration this is a probe: connect, EHLO,
+// STARTTLS, verify, then quit() (what `dane smtp` does for every MX host).
 // Commands are sent one at a time and each reply is awaited: PIPELINING (RFC 2920) is not
 // used even when offered. Because only one command is ever outstanding, the server has
 // nothing to say while the client has not spoken: octets beyond the reply being handled
@@ -49,6 +56,7 @@
 #include <vector>
 
 #include "dane/core/bytes.hpp"
+#include "dane/core/result.hpp"
 #include "dane/smtp/command.hpp"
 #include "dane/smtp/error.hpp"
 #include "dane/smtp/reply.hpp"
@@ -88,6 +96,9 @@ struct client_config {
     smtp::envelope envelope;
     std::string message;      // the message (header and body); encoded by encode_data()
     bool tls_required = true; // no STARTTLS or a refused one means no mail
+    // Hand out ready{} instead of QUIT once the session is established and after each
+    // transaction; the envelope may then be empty (no first message).
+    bool hold_open = false;
     smtp::timeouts timeouts{};
     client_limits limits{};
 };
@@ -101,10 +112,12 @@ enum class stage : std::uint8_t {
     starttls,
     tls_handshake,
     ehlo_after_tls,
+    idle, // between transactions (hold_open), waiting for submit() or quit()
     mail,
     rcpt,
     data,
     body, // the message and its terminating "."
+    rset, // clearing a refused transaction (hold_open)
     quit,
 };
 
@@ -124,6 +137,8 @@ inline const char* to_string(stage s) noexcept {
         return "TLS handshake";
     case stage::ehlo_after_tls:
         return "EHLO after STARTTLS";
+    case stage::idle:
+        return "idle";
     case stage::mail:
         return "MAIL FROM";
     case stage::rcpt:
@@ -132,6 +147,8 @@ inline const char* to_string(stage s) noexcept {
         return "DATA";
     case stage::body:
         return "message body";
+    case stage::rset:
+        return "RSET";
     case stage::quit:
         return "QUIT";
     }
@@ -144,11 +161,22 @@ struct recipient_result {
     bool accepted() const noexcept { return reply.positive_completion(); }
 };
 
+// One mail transaction: MAIL FROM, the RCPT TOs, DATA and the message.
+struct transaction_result {
+    bool delivered = false;                   // 250 after the final "."
+    std::vector<recipient_result> recipients; // one per RCPT TO sent
+    std::error_code failure;                  // why not delivered (an smtp::errc)
+    std::string failure_detail;               // the refusing reply's text, ...
+};
+
 struct outcome {
-    bool delivered = false; // the server took responsibility for the message (250 after ".")
+    // The server took responsibility for the message (250 after "."); with hold_open, for
+    // at least one message.
+    bool delivered = false;
     bool tls_used = false;  // the handshake completed and the session continued over TLS
     smtp::capabilities capabilities;          // from the last EHLO (after TLS when TLS was used)
-    std::vector<recipient_result> recipients; // one per RCPT TO sent, in order
+    std::vector<recipient_result> recipients; // one per RCPT TO sent, in order (last transaction)
+    std::vector<transaction_result> transactions; // every transaction begun, in order
     std::optional<smtp::reply> last_reply;
     // Set when the session failed, and on a delivered session for a fault after the
     // message was accepted (no proper reply to QUIT). A delivery to only some recipients
@@ -162,13 +190,15 @@ struct send_bytes {
     byte_buffer bytes;
 };
 struct need_data {};
+// hold_open: the session is established and no transaction runs; submit() or quit().
+struct ready {};
 struct done {
     smtp::outcome outcome;
 };
 struct failed {
     smtp::outcome outcome;
 };
-using action = std::variant<send_bytes, need_data, done, failed>;
+using action = std::variant<send_bytes, need_data, ready, done, failed>;
 
 template <tls_engine Engine>
 class client {
@@ -223,6 +253,9 @@ public:
         last_now_ = now;
         if (finished() || now < deadline_) return;
         if (phase_ == phase::quit) return finish_after_quit();
+        // Idle too long between transactions: end politely before the server's own
+        // timeout does (RFC 5321 §4.5.3.2.7).
+        if (phase_ == phase::ready) return send_command(smtp::quit(), phase::quit, now);
         abort(errc::timeout, to_string(current_stage()));
     }
 
@@ -241,7 +274,28 @@ public:
         if (phase_ == phase::body_sending) return send_bytes{next_body_block()};
         if (phase_ == phase::failed) return failed{outcome_};
         if (phase_ == phase::done) return done{outcome_};
+        if (phase_ == phase::ready) return ready{};
         return need_data{};
+    }
+
+    // hold_open, after ready{}: begins a transaction for `message`. An unusable envelope
+    // is refused here (nothing is sent, the session stays ready); errc::bad_envelope also
+    // when the client is not ready.
+    result<void, errc> submit(smtp::envelope mail_envelope, std::string message, time_point now) {
+        last_now_ = now;
+        if (phase_ != phase::ready) return fail(errc::bad_envelope);
+        if (auto e = prepare_transaction(mail_envelope, message); !e) return fail(e.error());
+        current_recipients_ = std::move(mail_envelope.recipients);
+        outcome_.recipients.clear();
+        start_mail(now);
+        return {};
+    }
+
+    // hold_open, after ready{}: ends the session with QUIT. Ignored in any other state.
+    void quit(time_point now) {
+        last_now_ = now;
+        if (phase_ != phase::ready) return;
+        send_command(smtp::quit(), phase::quit, now);
     }
 
     // When the current stage times out; none once the session is over.
@@ -262,11 +316,13 @@ private:
         starttls,
         handshake,
         ehlo_after_tls,
+        ready, // hold_open: waiting for submit() or quit()
         mail,
         rcpt,
         data,
         body_sending, // handing out the message in blocks
         body_wait,    // awaiting the reply to the final "."
+        rset,
         quit,
         done,
         failed,
@@ -286,6 +342,8 @@ private:
             return stage::tls_handshake;
         case phase::ehlo_after_tls:
             return stage::ehlo_after_tls;
+        case phase::ready:
+            return stage::idle;
         case phase::mail:
             return stage::mail;
         case phase::rcpt:
@@ -295,6 +353,8 @@ private:
         case phase::body_sending:
         case phase::body_wait:
             return stage::body;
+        case phase::rset:
+            return stage::rset;
         case phase::quit:
         case phase::done:
         case phase::failed:
@@ -339,20 +399,42 @@ private:
         if (!e) return fail_setup(e.error(), "EHLO name");
         ehlo_line_ = std::move(*e);
         helo_line_ = std::move(*h);
-        auto m = mail_from(config_.envelope.from);
-        if (!m) return fail_setup(m.error(), "MAIL FROM address");
-        mail_line_ = std::move(*m);
-        const auto& rcpts = config_.envelope.recipients;
-        if (rcpts.empty()) return fail_setup(errc::bad_envelope, "no recipients");
-        if (rcpts.size() > config_.limits.max_recipients)
-            return fail_setup(errc::bad_envelope, "too many recipients");
-        for (const auto& r : rcpts) {
-            auto line = rcpt_to(r);
-            if (!line) return fail_setup(line.error(), "RCPT TO address");
-            rcpt_lines_.push_back(std::move(*line));
-        }
-        body_ = encode_data(config_.message);
         if (config_.limits.data_block_size == 0) config_.limits.data_block_size = 1;
+        const auto& first = config_.envelope;
+        // hold_open without a first message: the caller submits (or only probes).
+        if (config_.hold_open && first.recipients.empty() && first.from.empty() &&
+            config_.message.empty())
+            return;
+        if (auto e = prepare_transaction(first, config_.message); !e)
+            return fail_setup(e.error(), setup_failure_);
+        current_recipients_ = first.recipients;
+        transaction_pending_ = true;
+    }
+
+    // Builds the command lines of one transaction; on failure setup_failure_ says which.
+    result<void, errc> prepare_transaction(const smtp::envelope& e, std::string_view message) {
+        auto m = mail_from(e.from);
+        if (!m) return setup_error(m.error(), "MAIL FROM address");
+        if (e.recipients.empty()) return setup_error(errc::bad_envelope, "no recipients");
+        if (e.recipients.size() > config_.limits.max_recipients)
+            return setup_error(errc::bad_envelope, "too many recipients");
+        std::vector<std::string> lines;
+        for (const auto& r : e.recipients) {
+            auto line = rcpt_to(r);
+            if (!line) return setup_error(line.error(), "RCPT TO address");
+            lines.push_back(std::move(*line));
+        }
+        mail_line_ = std::move(*m);
+        mail_from_ = e.from;
+        rcpt_lines_ = std::move(lines);
+        body_ = encode_data(message);
+        body_sent_ = 0;
+        return {};
+    }
+
+    result<void, errc> setup_error(errc e, const char* what) {
+        setup_failure_ = what;
+        return fail(e);
     }
 
     void set_phase(phase p, time_point now) {
@@ -400,7 +482,7 @@ private:
     void fail_with_quit(errc e, std::string detail) {
         if (finished()) return;
         record_failure(e, std::move(detail));
-        write(quit());
+        write(smtp::quit());
         if (tls_active_) {
             engine_->close();
             queue(engine_->take_outgoing());
@@ -408,12 +490,14 @@ private:
         phase_ = phase::failed;
     }
 
+    // A session that delivered, or that ended without a failure (a hold_open session the
+    // caller quit), is done; one that failed is failed.
     void finish_after_quit() {
         if (tls_active_) {
             engine_->close();
             queue(engine_->take_outgoing());
         }
-        phase_ = outcome_.delivered ? phase::done : phase::failed;
+        phase_ = outcome_.delivered || !outcome_.failure_stage ? phase::done : phase::failed;
     }
 
     byte_buffer next_body_block() {
@@ -446,12 +530,12 @@ private:
         // RFC 1870: a message over the declared limit would be refused after the transfer.
         if (caps.size_limit && body_.size() > *caps.size_limit) {
             phase_ = phase::mail; // the failure belongs to the transaction, not to EHLO
-            return fail_with_quit(errc::message_too_large, std::to_string(body_.size()));
+            return transaction_refused(errc::message_too_large, std::to_string(body_.size()),
+                                       now, false);
         }
         // RFC 1870: announce the size so the server can refuse before the transfer.
         if (caps.size) {
-            auto with_size =
-                mail_from(config_.envelope.from, "SIZE=" + std::to_string(body_.size()));
+            auto with_size = mail_from(mail_from_, "SIZE=" + std::to_string(body_.size()));
             if (with_size) return send_command(*with_size, phase::mail, now);
         }
         send_command(mail_line_, phase::mail, now);
@@ -460,7 +544,42 @@ private:
     void after_ehlo_in_cleartext(time_point now) {
         if (outcome_.capabilities.starttls) return send_command(starttls(), phase::starttls, now);
         if (config_.tls_required) return fail_with_quit(errc::starttls_not_supported, {});
-        start_mail(now);
+        established(now);
+    }
+
+    // The session is up with the TLS it will have: the configured message, or ready{}.
+    void established(time_point now) {
+        if (transaction_pending_) {
+            transaction_pending_ = false;
+            return start_mail(now);
+        }
+        set_phase(phase::ready, now);
+    }
+
+    // A transaction ended. Without hold_open the session ends with it (QUIT). With
+    // hold_open it is recorded, a refused one is cleared with RSET when MAIL was sent,
+    // and the client becomes ready again.
+    void end_transaction(bool delivered, errc e, std::string detail, time_point now,
+                         bool mail_sent = true) {
+        transaction_result t;
+        t.delivered = delivered;
+        t.recipients = outcome_.recipients;
+        if (!delivered) {
+            t.failure = make_error_code(e);
+            t.failure_detail = detail;
+        }
+        outcome_.transactions.push_back(std::move(t));
+        if (delivered) outcome_.delivered = true;
+        if (!config_.hold_open) {
+            if (delivered) return send_command(smtp::quit(), phase::quit, now);
+            return fail_with_quit(e, std::move(detail));
+        }
+        if (!delivered && mail_sent) return send_command(rset(), phase::rset, now);
+        set_phase(phase::ready, now);
+    }
+
+    void transaction_refused(errc e, std::string detail, time_point now, bool mail_sent = true) {
+        end_transaction(false, e, std::move(detail), now, mail_sent);
     }
 
     void handle(reply r, time_point now) {
@@ -487,28 +606,31 @@ private:
         case phase::starttls:
             if (r.code == 220) return start_tls(now);
             if (config_.tls_required) return fail_with_quit(errc::starttls_refused, r.text());
-            return start_mail(now);
+            return established(now);
         case phase::ehlo_after_tls:
             if (r.code != 250) return fail_with_quit(errc::unexpected_reply, r.text());
             // Capabilities are read afresh; a STARTTLS still listed is ignored.
             outcome_.capabilities = parse_capabilities(r);
-            return start_mail(now);
+            return established(now);
         case phase::mail:
-            if (r.code != 250) return fail_with_quit(errc::unexpected_reply, r.text());
+            if (r.code != 250) return transaction_refused(errc::unexpected_reply, r.text(), now);
             next_recipient_ = 0;
             return send_command(rcpt_lines_[0], phase::rcpt, now);
         case phase::rcpt:
             return after_rcpt(std::move(r), now);
         case phase::data:
-            if (r.code != 354) return fail_with_quit(errc::message_rejected, r.text());
+            if (r.code != 354) return transaction_refused(errc::message_rejected, r.text(), now);
             if (!parser_.idle()) return abort(errc::unsolicited_data, "data after 354");
             return set_phase(phase::body_sending, now);
         case phase::body_wait:
-            if (r.code != 250) return fail_with_quit(errc::message_rejected, r.text());
-            outcome_.delivered = true;
-            return send_command(quit(), phase::quit, now);
+            if (r.code != 250) return transaction_refused(errc::message_rejected, r.text(), now);
+            return end_transaction(true, errc{}, {}, now);
+        case phase::rset:
+            if (r.code != 250) return fail_with_quit(errc::unexpected_reply, r.text());
+            return set_phase(phase::ready, now);
         case phase::quit:
             return finish_after_quit();
+        case phase::ready:
         case phase::handshake:
         case phase::body_sending:
         case phase::done:
@@ -518,13 +640,13 @@ private:
     }
 
     void after_rcpt(reply r, time_point now) {
-        outcome_.recipients.push_back({config_.envelope.recipients[next_recipient_], std::move(r)});
+        outcome_.recipients.push_back({current_recipients_[next_recipient_], std::move(r)});
         ++next_recipient_;
         if (next_recipient_ < rcpt_lines_.size())
             return send_command(rcpt_lines_[next_recipient_], phase::rcpt, now);
         const bool any = std::any_of(outcome_.recipients.begin(), outcome_.recipients.end(),
                                      [](const recipient_result& x) { return x.accepted(); });
-        if (!any) return fail_with_quit(errc::no_recipient_accepted, {});
+        if (!any) return transaction_refused(errc::no_recipient_accepted, {}, now);
         send_command(data(), phase::data, now);
     }
 
@@ -554,6 +676,10 @@ private:
     byte_buffer outgoing_;
     std::string ehlo_line_, helo_line_, mail_line_;
     std::vector<std::string> rcpt_lines_;
+    std::string mail_from_;
+    std::vector<std::string> current_recipients_;
+    bool transaction_pending_ = false; // the configured message is still to be sent
+    const char* setup_failure_ = "";
     std::size_t next_recipient_ = 0;
     std::string body_;
     std::size_t body_sent_ = 0;
