@@ -20,7 +20,6 @@
 #include "dane/dnssec/trust_anchor.hpp"
 #include "dane/io/blocking_resolve.hpp"
 #include "dane/io/endpoint.hpp"
-#include "dane/io/resolv_conf.hpp"
 #include "dane/resolver/resolver.hpp"
 #include "lookup_output.hpp"
 #include "tool.hpp"
@@ -33,34 +32,6 @@ using namespace dane;
 constexpr const char* lookup_usage =
     "usage: dane lookup [--resolver ADDR[:PORT]] [--trust-anchor FILE] "
     "[--time YYYYMMDDHHMMSS] [--min-rsa-bits N] [--chain-out FILE] [--json] NAME [TYPE]";
-
-// The upstream: --resolver, or the first nameserver of /etc/resolv.conf.
-std::optional<io::endpoint> upstream_option(std::optional<std::string_view> text) {
-    if (text) {
-        auto e = io::parse_endpoint(*text);
-        if (!e) {
-            dane_tool::usage_error("lookup: bad --resolver '" + std::string(*text) +
-                                   "': " + e.error().message());
-            return std::nullopt;
-        }
-        return *e;
-    }
-    auto conf = io::read_resolv_conf();
-    if (!conf) {
-        dane_tool::usage_error(std::string("lookup: cannot read ") + io::default_resolv_conf_path +
-                               ": " + conf.error().message() + " (give --resolver)");
-        return std::nullopt;
-    }
-    for (const auto& skipped : conf->skipped)
-        std::cerr << "dane: lookup: " << io::default_resolv_conf_path << ": " << skipped.message()
-                  << "\n";
-    if (conf->nameservers.empty()) {
-        dane_tool::usage_error(std::string("lookup: no nameserver in ") +
-                               io::default_resolv_conf_path + " (give --resolver)");
-        return std::nullopt;
-    }
-    return conf->nameservers.front();
-}
 
 bool write_file(std::string_view path, bytes_view data) {
     std::ofstream out{std::string(path), std::ios::binary | std::ios::trunc};
@@ -100,7 +71,7 @@ int run_lookup(dane_tool::args args) {
     if (!now) return dane_tool::exit_usage;
     auto key_limits = dane_tool::key_limits_option("lookup", min_rsa_text);
     if (!key_limits) return dane_tool::exit_usage;
-    auto upstream = upstream_option(resolver_text);
+    auto upstream = dane_tool::upstream_option("lookup", resolver_text);
     if (!upstream) return dane_tool::exit_usage;
     auto anchors = anchor_path ? dane_tool::trust_anchor_file("lookup", *anchor_path, *now)
                                : std::optional(dnssec::iana_root_anchors());

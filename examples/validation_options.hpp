@@ -1,9 +1,11 @@
-// The options every validating subcommand shares (verify, lookup, verify-chain): the
-// validation time, the smallest RSA key accepted, and the trust anchor file. Each helper
+// The options every validating subcommand shares (verify, lookup, verify-chain, smtp): the
+// validation time, the smallest RSA key accepted, the trust anchor file, and the upstream
+// resolver. Each helper
 // prints the usage error itself and returns nullopt, so a command just returns exit_usage.
 #pragma once
 
 #include <charconv>
+#include <iostream>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -12,6 +14,8 @@
 #include "dane/crypto/backend.hpp"
 #include "dane/dns/rdata.hpp"
 #include "dane/dnssec/trust_anchor.hpp"
+#include "dane/io/endpoint.hpp"
+#include "dane/io/resolv_conf.hpp"
 #include "tool.hpp"
 
 namespace dane_tool {
@@ -63,6 +67,37 @@ trust_anchor_file(std::string_view command, std::string_view path, std::chrono::
         return std::nullopt;
     }
     return std::move(*anchors);
+}
+
+// The upstream: --resolver, or the first nameserver of /etc/resolv.conf.
+inline std::optional<dane::io::endpoint> upstream_option(std::string_view command,
+                                                        std::optional<std::string_view> text) {
+    namespace io = dane::io;
+    const std::string c(command);
+    if (text) {
+        auto e = io::parse_endpoint(*text);
+        if (!e) {
+            usage_error(c + ": bad --resolver '" + std::string(*text) +
+                                   "': " + e.error().message());
+            return std::nullopt;
+        }
+        return *e;
+    }
+    auto conf = io::read_resolv_conf();
+    if (!conf) {
+        usage_error(c + ": cannot read " + io::default_resolv_conf_path +
+                               ": " + conf.error().message() + " (give --resolver)");
+        return std::nullopt;
+    }
+    for (const auto& skipped : conf->skipped)
+        std::cerr << "dane: " << c << ": " << io::default_resolv_conf_path << ": " << skipped.message()
+                  << "\n";
+    if (conf->nameservers.empty()) {
+        usage_error(c + ": no nameserver in " +
+                               io::default_resolv_conf_path + " (give --resolver)");
+        return std::nullopt;
+    }
+    return conf->nameservers.front();
 }
 
 } // namespace dane_tool
