@@ -55,7 +55,8 @@ struct host_view {
 
 std::vector<host_view> host_views(const io::delivery_result& r) {
     std::vector<host_view> hosts(r.attempts.size());
-    for (std::size_t i = 0; i < r.attempts.size(); ++i) hosts[i].attempt = &r.attempts[i];
+    for (std::size_t i = 0; i < r.attempts.size(); ++i)
+        hosts[i].attempt = &r.attempts[i];
     for (const auto& l : r.lookups)
         if (l.host < hosts.size()) hosts[l.host].lookups.push_back(&l);
     for (const auto& s : r.sessions)
@@ -86,7 +87,16 @@ int exit_code(const io::delivery_result& r, bool delivering) {
     return dane_tool::exit_ok;
 }
 
-std::string record_text(const tlsa::record& rec) { return rec.to_string(); }
+std::string record_text(const tlsa::record& rec) {
+    return rec.to_string();
+}
+
+// A domain as RFC 8460 reports write it: without the root's trailing dot.
+std::string report_domain(const dns::name& n) {
+    auto text = n.to_string();
+    if (text.size() > 1 && text.back() == '.') text.pop_back();
+    return text;
+}
 
 // An endpoint's address without the port.
 std::string address_text(const io::endpoint& e) {
@@ -130,15 +140,18 @@ std::string text_output(const dns::name& domain, const io::delivery_result& r, b
         if (a.log_name != a.host.name.to_string()) out += " (logged as " + a.log_name + ")";
         out += "\n";
         for (const auto* l : h.lookups) {
-            out += "  " + std::string(dns::to_string(l->type)) + " " + l->name.to_string() +
-                   ": " + dane_tool::verdict_text(l->result.verdict) + "\n";
-            for (const auto& line : dane_tool::answer_lines(l->result)) out += "    " + line + "\n";
+            out += "  " + std::string(dns::to_string(l->type)) + " " + l->name.to_string() + ": " +
+                   dane_tool::verdict_text(l->result.verdict) + "\n";
+            for (const auto& line : dane_tool::answer_lines(l->result))
+                out += "    " + line + "\n";
         }
         if (a.tls) out += "  policy: " + std::string(smtp::to_string(*a.tls)) + "\n";
-        if (a.tlsa_base_domain) out += "  TLSA base domain: " + a.tlsa_base_domain->to_string() + "\n";
+        if (a.tlsa_base_domain)
+            out += "  TLSA base domain: " + a.tlsa_base_domain->to_string() + "\n";
         if (const auto* s = h.session) {
             if (s->address) out += "  connected to " + io::to_string(*s->address) + "\n";
-            for (const auto& e : s->connect_errors) out += "  connect failed: " + e + "\n";
+            for (const auto& e : s->connect_errors)
+                out += "  connect failed: " + e + "\n";
             if (!s->tls_version.empty())
                 out += "  TLS: " + s->tls_version + ", " + s->cipher_suite + "\n";
             for (std::size_t i = 0; i < s->chain.size(); ++i) {
@@ -173,7 +186,7 @@ void json_field(std::string& out, std::string_view name, std::string_view value)
 
 std::string json_output(const dns::name& domain, const io::delivery_result& r, bool probe,
                         std::chrono::sys_seconds started) {
-    const auto domain_text = domain.to_string(); // RFC 8460 §4.4: the policy domain
+    const auto domain_text = report_domain(domain); // RFC 8460 §4.4: the policy domain
     std::string out = "{\"domain\":";
     tlsrpt::append_json_string(out, domain_text);
     json_field(out, "mode", probe ? "probe" : "deliver");
@@ -198,17 +211,19 @@ std::string json_output(const dns::name& domain, const io::delivery_result& r, b
         // The RFC 8460 outcome fields first (report.hpp documents them).
         out += "{\"policy-domain\":";
         tlsrpt::append_json_string(out, domain_text);
-        const bool tlsa_policy = a.tlsa_base_domain.has_value();
+        // A TLSA policy was found, or sought and not had (a bogus or failed TLSA lookup).
+        bool tlsa_policy = a.tlsa_base_domain.has_value();
+        for (const auto* l : h.lookups)
+            if (l->type == dns::rr_type::tlsa && dns_failed(l->result.verdict)) tlsa_policy = true;
         json_field(out, "policy-type", tlsa_policy ? "tlsa" : "no-policy-found");
         out += ",\"policy-string\":[";
         if (h.session)
             for (std::size_t i = 0; i < h.session->target.tls.tlsa_records.size(); ++i) {
                 if (i) out += ',';
-                tlsrpt::append_json_string(out,
-                                           record_text(h.session->target.tls.tlsa_records[i]));
+                tlsrpt::append_json_string(out, record_text(h.session->target.tls.tlsa_records[i]));
             }
         out += ']';
-        json_field(out, "mx-host", a.host.name.to_string());
+        json_field(out, "mx-host", report_domain(a.host.name));
         if (a.result) json_field(out, "result-type", tlsrpt::to_string(*a.result));
         const auto when = h.session ? h.session->time : started;
         json_field(out, "time", tlsrpt::format_rfc3339(when.time_since_epoch().count()));
@@ -238,7 +253,8 @@ std::string json_output(const dns::name& domain, const io::delivery_result& r, b
         }
         out += ']';
         if (a.tls) json_field(out, "tls-policy", smtp::to_string(*a.tls));
-        if (a.tlsa_base_domain) json_field(out, "tlsa-base-domain", a.tlsa_base_domain->to_string());
+        if (a.tlsa_base_domain)
+            json_field(out, "tlsa-base-domain", a.tlsa_base_domain->to_string());
         if (const auto* s = h.session) {
             if (s->address) json_field(out, "connected-to", io::to_string(*s->address));
             out += ",\"connect-errors\":[";
@@ -282,10 +298,10 @@ std::string json_output(const dns::name& domain, const io::delivery_result& r, b
     out += std::string(",\"delivered\":") + (r.delivered() ? "true" : "false");
     const auto final_line = final_text(r.final);
     json_field(out, "outcome",
-               r.delivered()                                  ? "delivered"
+               r.delivered()                                   ? "delivered"
                : std::holds_alternative<smtp::bounce>(r.final) ? "bounce"
-               : probe && !r.attempts.empty()                 ? "probed"
-                                                              : "delay");
+               : probe && !r.attempts.empty()                  ? "probed"
+                                                               : "delay");
     json_field(out, "reason", final_line);
     out += "}\n";
     return out;
@@ -311,11 +327,11 @@ std::string default_message(std::string_view from, std::string_view to) {
 }
 
 int run_smtp(dane_tool::args args) {
-    const auto opts = dane_tool::parse_options(
-        args, "smtp", smtp_usage,
-        {"--resolver", "--trust-anchor", "--port", "--time", "--helo", "--timeout", "--from",
-         "--to", "--message"},
-        {"--json", "--mandatory", "--no-dane-insecure-mx"});
+    const auto opts =
+        dane_tool::parse_options(args, "smtp", smtp_usage,
+                                 {"--resolver", "--trust-anchor", "--port", "--time", "--helo",
+                                  "--timeout", "--from", "--to", "--message"},
+                                 {"--json", "--mandatory", "--no-dane-insecure-mx"});
     if (!opts) return dane_tool::exit_usage;
     if (opts->positional.size() != 1) return dane_tool::usage_error(smtp_usage);
     const dns::name root;
@@ -375,10 +391,10 @@ int run_smtp(dane_tool::args args) {
     std::random_device random; // unpredictable query IDs (RFC 5452 §9.2)
     resolver::stub_resolver<crypto::botan_backend> stub(
         backend, std::move(*anchors), [&random] { return static_cast<std::uint16_t>(random()); });
-    const auto started = options.wall_time
-                             ? *options.wall_time
-                             : std::chrono::floor<std::chrono::seconds>(
-                                   std::chrono::system_clock::now());
+    const auto started =
+        options.wall_time
+            ? *options.wall_time
+            : std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const auto result = io::deliver_blocking(stub, *upstream, *domain, message, options);
     std::cout << (opts->flag("--json") ? json_output(*domain, result, !delivering, started)
                                        : text_output(*domain, result, !delivering))

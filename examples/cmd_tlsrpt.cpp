@@ -106,11 +106,13 @@ int run_report(dane_tool::args args) {
         ++line_number;
         const auto first = line.find_first_not_of(" \t\r");
         if (first == std::string_view::npos || line[first] == '#') continue;
-        auto o = rpt::parse_outcome_line(line);
-        if (!o)
+        auto outcomes = rpt::parse_outcome_lines(line);
+        if (!outcomes)
             return dane_tool::usage_error("tlsrpt report: " + shown + " line " +
-                                          std::to_string(line_number) + ": " + o.error().message());
-        totals.add(*o);
+                                          std::to_string(line_number) + ": " +
+                                          outcomes.error().message());
+        for (const auto& o : *outcomes)
+            totals.add(o);
     }
 
     std::string out;

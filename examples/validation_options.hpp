@@ -5,8 +5,8 @@
 #pragma once
 
 #include <charconv>
-#include <iostream>
 #include <chrono>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,30 +71,30 @@ trust_anchor_file(std::string_view command, std::string_view path, std::chrono::
 
 // The upstream: --resolver, or the first nameserver of /etc/resolv.conf.
 inline std::optional<dane::io::endpoint> upstream_option(std::string_view command,
-                                                        std::optional<std::string_view> text) {
+                                                         std::optional<std::string_view> text) {
     namespace io = dane::io;
     const std::string c(command);
     if (text) {
         auto e = io::parse_endpoint(*text);
         if (!e) {
             usage_error(c + ": bad --resolver '" + std::string(*text) +
-                                   "': " + e.error().message());
+                        "': " + e.error().message());
             return std::nullopt;
         }
         return *e;
     }
     auto conf = io::read_resolv_conf();
     if (!conf) {
-        usage_error(c + ": cannot read " + io::default_resolv_conf_path +
-                               ": " + conf.error().message() + " (give --resolver)");
+        usage_error(c + ": cannot read " + io::default_resolv_conf_path + ": " +
+                    conf.error().message() + " (give --resolver)");
         return std::nullopt;
     }
     for (const auto& skipped : conf->skipped)
-        std::cerr << "dane: " << c << ": " << io::default_resolv_conf_path << ": " << skipped.message()
-                  << "\n";
+        std::cerr << "dane: " << c << ": " << io::default_resolv_conf_path << ": "
+                  << skipped.message() << "\n";
     if (conf->nameservers.empty()) {
-        usage_error(c + ": no nameserver in " +
-                               io::default_resolv_conf_path + " (give --resolver)");
+        usage_error(c + ": no nameserver in " + io::default_resolv_conf_path +
+                    " (give --resolver)");
         return std::nullopt;
     }
     return conf->nameservers.front();

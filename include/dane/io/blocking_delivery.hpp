@@ -65,8 +65,8 @@ struct lookup_record {
 struct session_record {
     std::size_t host = 0; // index into delivery_result::attempts
     smtp::connect target;
-    std::chrono::sys_seconds time{};      // when the session began (wall clock)
-    std::optional<endpoint> address;      // the address the session ran on
+    std::chrono::sys_seconds time{};         // when the session began (wall clock)
+    std::optional<endpoint> address;         // the address the session ran on
     std::vector<std::string> connect_errors; // "ADDRESS: why" for each address that failed
     smtp::outcome outcome;
     smtp::session_report report;

@@ -173,8 +173,8 @@ struct outcome {
     // The server took responsibility for the message (250 after "."); with hold_open, for
     // at least one message.
     bool delivered = false;
-    bool tls_used = false;  // the handshake completed and the session continued over TLS
-    smtp::capabilities capabilities;          // from the last EHLO (after TLS when TLS was used)
+    bool tls_used = false;           // the handshake completed and the session continued over TLS
+    smtp::capabilities capabilities; // from the last EHLO (after TLS when TLS was used)
     std::vector<recipient_result> recipients; // one per RCPT TO sent, in order (last transaction)
     std::vector<transaction_result> transactions; // every transaction begun, in order
     std::optional<smtp::reply> last_reply;
@@ -530,8 +530,8 @@ private:
         // RFC 1870: a message over the declared limit would be refused after the transfer.
         if (caps.size_limit && body_.size() > *caps.size_limit) {
             phase_ = phase::mail; // the failure belongs to the transaction, not to EHLO
-            return transaction_refused(errc::message_too_large, std::to_string(body_.size()),
-                                       now, false);
+            return transaction_refused(errc::message_too_large, std::to_string(body_.size()), now,
+                                       false);
         }
         // RFC 1870: announce the size so the server can refuse before the transfer.
         if (caps.size) {

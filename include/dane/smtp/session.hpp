@@ -92,10 +92,10 @@ inline session_report report_session(const outcome& o,
         return r;
     }
     if (!o.tls_used) {
-        const bool before_starttls = o.failure_stage && (*o.failure_stage == stage::greeting ||
-                                                         *o.failure_stage == stage::ehlo ||
-                                                         *o.failure_stage == stage::helo ||
-                                                         *o.failure_stage == stage::starttls);
+        const bool before_starttls =
+            o.failure_stage &&
+            (*o.failure_stage == stage::greeting || *o.failure_stage == stage::ehlo ||
+             *o.failure_stage == stage::helo || *o.failure_stage == stage::starttls);
         if (before_starttls && !o.delivered) {
             r.status = session_status::unreachable;
             return r;

@@ -497,17 +497,15 @@ inline std::vector<summary_row> summarize(std::span<const received_report> repor
     return out;
 }
 
-// One session outcome line in the format documented in report.hpp.
-inline result<session_outcome, located_error> parse_outcome_line(std::string_view line,
-                                                                 const reader_limits& limits = {}) {
-    auto parsed = detail::parse_json(line, limits);
-    if (!parsed) return fail(parsed.error());
+namespace detail {
+
+// One session outcome object (the fields report.hpp documents).
+inline result<session_outcome, located_error> read_outcome(const nlohmann::json& j) {
     const auto bad = [](std::string what) {
         return detail::reader_error(errc::bad_outcome, std::move(what));
     };
     session_outcome o;
     try {
-        const nlohmann::json& j = *parsed;
         if (!j.is_object()) return fail(bad("expected a JSON object"));
         const auto text = [&](std::string_view name, bool required,
                               std::string& out) -> std::optional<located_error> {
@@ -554,6 +552,48 @@ inline result<session_outcome, located_error> parse_outcome_line(std::string_vie
         return fail(bad("unreadable outcome"));
     }
     return o;
+}
+
+} // namespace detail
+
+// One session outcome line in the format documented in report.hpp.
+inline result<session_outcome, located_error> parse_outcome_line(std::string_view line,
+                                                                 const reader_limits& limits = {}) {
+    auto parsed = detail::parse_json(line, limits);
+    if (!parsed) return fail(parsed.error());
+    return detail::read_outcome(*parsed);
+}
+
+// The outcomes of one line: a single outcome object, or the document `dane smtp --json`
+// writes, whose "hosts" members are outcome objects (a host without "result-type" was
+// never connected to for a TLS reason, RFC 8460 §4.3.4, and is left out).
+inline result<std::vector<session_outcome>, located_error>
+parse_outcome_lines(std::string_view line, const reader_limits& limits = {}) {
+    auto parsed = detail::parse_json(line, limits);
+    if (!parsed) return fail(parsed.error());
+    const nlohmann::json& j = *parsed;
+    std::vector<session_outcome> out;
+    const auto hosts = j.is_object() ? j.find("hosts") : j.end();
+    if (!j.is_object() || hosts == j.end()) {
+        auto one = detail::read_outcome(j);
+        if (!one) return fail(one.error());
+        out.push_back(std::move(*one));
+        return out;
+    }
+    if (!hosts->is_array())
+        return fail(detail::reader_error(errc::bad_outcome, "hosts: expected an array"));
+    for (std::size_t i = 0; i < hosts->size(); ++i) {
+        const auto& h = (*hosts)[i];
+        if (h.is_object() && !h.contains("result-type")) continue;
+        auto one = detail::read_outcome(h);
+        if (!one) {
+            auto e = one.error();
+            e.context = "hosts[" + std::to_string(i) + "]." + e.context;
+            return fail(std::move(e));
+        }
+        out.push_back(std::move(*one));
+    }
+    return out;
 }
 
 } // namespace dane::tlsrpt

@@ -16,7 +16,9 @@
 //    "time": "2026-11-30T03:00:00Z",            required, RFC 3339: picks the report's day
 //    "additional-information": "https://...",
 //    "failure-reason-code": "X509_V_ERR_..."}
-// Unknown members are ignored, so the line may carry more of what `dane smtp` knows.
+// Unknown members are ignored, so the line may carry more of what `dane smtp` knows. A line
+// may also be a whole `dane smtp --json` document, whose "hosts" array holds such objects
+// (parse_outcome_lines() reads both).
 #pragma once
 
 #include <algorithm>
