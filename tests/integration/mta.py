@@ -181,8 +181,9 @@ def openssl_check(row):
            got == expected, f"got {got}")
 
 
-def posttls_finger_check(client_dir, row):
-    name, expected = row["name"], EXPECTED[row["name"]][1]
+def posttls_finger_verdict(client_dir, row):
+    """posttls-finger -l dane's verdict for ROW's server (Verified, Untrusted, no TLS, TLSA
+    lookup error, ...) and what it was asked to reach. Also used by smtp.py."""
     # The MX host in brackets: no MX lookup; the TLSA lookup is that host's. The CNAME case
     # goes through the domain, so that the MX record's alias is what gets expanded.
     target = row["domain"].rstrip(".") if "@" in row["mx"] else f"[{row['mx_host'].rstrip('.')}]:25"
@@ -202,6 +203,12 @@ def posttls_finger_check(client_dir, row):
         got = "no TLS"
     else:
         got = f"unclear (exit {rc})"
+    return got, target
+
+
+def posttls_finger_check(client_dir, row):
+    name, expected = row["name"], EXPECTED[row["name"]][1]
+    got, target = posttls_finger_verdict(client_dir, row)
     report(f"{name}: posttls-finger -l dane {target}: {expected}", got == expected, f"got {got}")
 
 

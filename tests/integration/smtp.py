@@ -1,0 +1,504 @@
+#!/usr/bin/env python3
+"""The mail cases of the test bed end to end through dane: brings up the signed hierarchy
+(scripts/testbed/testbed.sh) and its Postfix servers (scripts/testbed/mta.sh), then for each
+next-hop domain of DIR/mail/cases.tsv (ee, ta, mismatch, nostarttls, strip, bogus, notlsa,
+insecure, cname, twomx):
+
+  probe         `dane smtp --json DOMAIN` through the non-validating Unbound (dane validates
+                itself) and through the validating one: exit status, per MX host (in MX order)
+                the RFC 8460 result-type, the TLS policy, the matched TLSA record (the one
+                published, cases.tsv) and the certificate naming the MX host; a bogus TLSA
+                RRset is never connected to
+  delivery      a message with a unique token and a body that needs dot-stuffing, through
+                `dane smtp --to`, examples/deliver_blocking and examples/deliver_asio (when
+                given): it must arrive intact (body byte for byte), received over TLS, in the
+                mailbox of the server that may take it (ee, ta, cname, the second twomx host,
+                notlsa, insecure) and in no mailbox where DANE refuses it (mismatch,
+                nostarttls, strip and the server behind the proxy, bogus, the first twomx host)
+  differential  posttls-finger -l dane (as mta.py runs it) and dane smtp agree on which
+                servers are verified
+  tlsrpt        every `dane smtp --json` line of the run goes through `dane tlsrpt report
+                --output-dir`; each report parses with Python's json module, there is one per
+                policy domain, its session counts are the ones counted here from those lines,
+                its result types the ones the cases must give; `dane tlsrpt summarize` on the
+                report files gives the same counts
+
+usage: smtp.py DANE DELIVER_BLOCKING SOURCE_ROOT SCRATCH_DIR [--asio DELIVER_ASIO]
+               [--results FILE --config NAME]
+  DANE              the dane tool (examples/dane)
+  DELIVER_BLOCKING  examples/deliver_blocking; --asio adds examples/deliver_asio
+  SCRATCH_DIR       where the bed is made; removed first
+  --results         also appends one row per check to FILE in scripts/tally-results.py's format
+DANE_TESTBED_NET (as for testbed.sh) picks the 127.x block. Needs root, and postfix, knot,
+unbound, bind9-utils, ldnsutils, openssl (scripts/install-deps.sh). Exits 1 if any check
+failed, 2 if the bed did not come up.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import mta
+from testbed_common import Checks, take_option
+
+checks = Checks("smtp")
+report = checks.report
+
+SENDER = "sender@client.danebed.test"
+
+# Per next-hop domain (named by its case): `dane smtp` probe's exit status, and per MX host
+# in MX order (cases.tsv row name) the RFC 8460 result-type and whether the TLS was
+# authenticated (None: not connected).
+PROBES = {
+    "ee": (0, [("ee", "success", True)]),
+    "ta": (0, [("ta", "success", True)]),
+    "mismatch": (1, [("mismatch", "validation-failure", False)]),
+    "nostarttls": (1, [("nostarttls", "starttls-not-supported", None)]),
+    "strip": (1, [("strip", "starttls-not-supported", None)]),
+    "bogus": (3, [("bogus", "dnssec-invalid", None)]),
+    "notlsa": (0, [("notlsa", "success", False)]),
+    "insecure": (0, [("insecure", "success", False)]),
+    "cname": (0, [("cname", "success", True)]),
+    "twomx": (1, [("twomx-bad", "validation-failure", False),
+                  ("twomx-good", "success", True)]),
+}
+
+# Where a message to the case's domain must arrive (a cases.tsv server name), or None when
+# DANE refuses it; and the mailboxes it must not reach.
+DELIVERIES = {
+    "ee": ("ee", []),
+    "ta": ("ta", []),
+    "cname": ("cname", []),
+    "twomx": ("twomx-good", ["twomx-bad"]),
+    "notlsa": ("notlsa", []),
+    "insecure": ("insecure", []),
+    "mismatch": (None, ["mismatch"]),
+    "nostarttls": (None, ["nostarttls"]),
+    "strip": (None, ["strip-backend"]),
+    "bogus": (None, ["bogus"]),
+}
+
+
+def run(args, timeout=60):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def host_name(name):
+    return name.rstrip(".").lower()
+
+
+def tlsa_data(rdata):
+    """A TLSA record's presentation form with its data as one lower-case hex string."""
+    f = rdata.split()
+    return " ".join(f[:3] + ["".join(f[3:]).lower()]) if len(f) >= 4 else rdata.lower()
+
+
+def matched_record(host):
+    """The `matched-record` of a dane smtp --json host, normalised like tlsa_data."""
+    m = host.get("matched-record")
+    if isinstance(m, dict):  # in case it comes as fields
+        m = " ".join(str(m.get(k, "")) for k in ("usage", "selector", "matching-type", "data"))
+    return tlsa_data(m) if m else None
+
+
+class Run:
+    def __init__(self, dane, bed):
+        self.dane = dane
+        self.bed = bed
+        self.json_lines = []  # every dane smtp --json line of the run
+
+    def smtp(self, resolver, domain, *extra):
+        args = [self.dane, "smtp", "--resolver", resolver, "--trust-anchor",
+                self.bed["TESTBED_ANCHOR"], "--timeout", "10", "--helo", "client.danebed.test",
+                "--json", *extra, domain]
+        rc, out, err = run(args)
+        doc = None
+        lines = [l for l in out.splitlines() if l.strip()]
+        for l in lines:
+            self.json_lines.append(l)
+        try:
+            doc = json.loads(out)
+        except ValueError as e:
+            print(f"    dane smtp: not one JSON document ({e}): {out[:300]!r} {err[:300]!r}")
+        return rc, doc, len(lines), err
+
+
+def probe_checks(run_, case, rows_by_name, resolver, which):
+    expected_rc, expected_hosts = PROBES[case]
+    domain = rows_by_name[expected_hosts[0][0]]["domain"]
+    rc, doc, nlines, err = run_.smtp(resolver, domain)
+    tag = f"{case}: dane smtp {which}"
+    report(f"{tag}: exit {expected_rc}", rc == expected_rc, f"exit {rc}: {err.strip()[:200]}")
+    report(f"{tag}: one JSON document on one line", doc is not None and nlines == 1,
+           f"{nlines} lines")
+    if doc is None:
+        return None
+    hosts = doc.get("hosts", [])
+    for h in hosts:
+        print(f"    dane: {h.get('mx-host')} result-type={h.get('result-type')} "
+              f"tls-policy={h.get('tls-policy')} authenticated={h.get('authenticated')} "
+              f"matched={str(h.get('matched-record'))[:24]} connected-to={h.get('connected-to')}"
+              f" detail={str(h.get('detail'))[:80]}")
+    names = [host_name(h.get("mx-host", "")) for h in hosts]
+    want = [host_name(rows_by_name[n]["mx_host"]) for n, _, _ in expected_hosts]
+    report(f"{tag}: MX hosts in order {want}", names == want, f"got {names}")
+    if names != want:
+        return doc
+    for (name, result_type, authenticated), h in zip(expected_hosts, hosts):
+        row = rows_by_name[name]
+        mx = host_name(row["mx_host"])
+        report(f"{tag}: {mx} result-type {result_type}", h.get("result-type") == result_type,
+               f"got {h.get('result-type')} ({h.get('detail')})")
+        # The TLS policy RFC 7672 §2.2 gives: secure usable TLSA: authenticated TLS required;
+        # insecure or securely absent TLSA: opportunistic; a lookup error: none (no connection).
+        status = row["tlsa_status"]
+        policy = str(h.get("tls-policy", ""))
+        want_policy = {"secure": "dane", "insecure": "opportunistic", "none": "opportunistic",
+                       "bogus": None}[status]
+        if want_policy is None:
+            report(f"{tag}: {mx} never connected (bogus TLSA)",
+                   not h.get("connected-to") and not h.get("tls"),
+                   f"connected-to {h.get('connected-to')} tls {h.get('tls')}")
+            report(f"{tag}: {mx} policy-type tlsa", h.get("policy-type") == "tlsa",
+                   f"got {h.get('policy-type')}")
+            continue
+        report(f"{tag}: {mx} tls-policy {want_policy}", want_policy in policy.lower(),
+               f"got {policy!r}")
+        report(f"{tag}: {mx} policy-type {'tlsa' if status == 'secure' else 'no-policy-found'}",
+               h.get("policy-type") == ("tlsa" if status == "secure" else "no-policy-found"),
+               f"got {h.get('policy-type')}")
+        report(f"{tag}: {mx} authenticated {bool(authenticated)}",
+               bool(h.get("authenticated")) == bool(authenticated),
+               f"got {h.get('authenticated')}")
+        if authenticated:
+            got = matched_record(h)
+            report(f"{tag}: {mx} matched the published TLSA record",
+                   got == tlsa_data(row["tlsa"]), f"got {got!r}, published {row['tlsa']!r}")
+        if authenticated is not None:
+            chain = h.get("chain") or []
+            subject = str(chain[0].get("subject", "")) if chain else ""
+            report(f"{tag}: {mx} certificate subject names the MX host",
+                   mx in subject.lower(), f"chain {chain[:1]}")
+    return doc
+
+
+def differential_checks(client_dir, rows, probes):
+    """posttls-finger -l dane and dane smtp agree, per server with TLSA data, on verified."""
+    for row in rows:
+        if row["tlsa"] == "-" or row["mx"] == "-":
+            continue
+        case = next(c for c, (_, hosts) in PROBES.items() if any(n == row["name"]
+                                                                for n, _, _ in hosts))
+        doc = probes.get(case)
+        host = next((h for h in (doc or {}).get("hosts", [])
+                     if host_name(h.get("mx-host", "")) == host_name(row["mx_host"])), None)
+        got, target = mta.posttls_finger_verdict(client_dir, row)
+        dane_verified = bool(host and host.get("authenticated"))
+        print(f"    {row['name']}: posttls-finger {got}; dane smtp "
+              f"{'verified' if dane_verified else 'not verified'} "
+              f"({host.get('result-type') if host else 'no host'})")
+        report(f"{row['name']}: posttls-finger -l dane ({got}) and dane smtp "
+               f"({'verified' if dane_verified else 'not verified'}) agree",
+               host is not None and (got == "Verified") == dane_verified)
+
+
+def message_text(token, domain):
+    body = "\r\n".join(mta.BODY_LINES).format(token=token)
+    head = (f"From: <{SENDER}>\r\nTo: <rcpt@{domain}>\r\nSubject: {token}\r\n"
+            f"Message-ID: <{token}@client.danebed.test>\r\n\r\n")
+    return head + body + "\r\n", body
+
+
+def delivery_checks(run_, rows_by_name, mailbox, resolver, clients, scratch):
+    """Sends one message per case and client; then checks the mailboxes."""
+    expect = []  # (label, token, body, mailbox to arrive in or None, mailboxes it must miss)
+    for case, (target, refused) in DELIVERIES.items():
+        row = rows_by_name[PROBES[case][1][0][0]]
+        domain = row["domain"].rstrip(".")
+        for client in ["dane smtp"] + list(clients):
+            token = f"{case}-{uuid.uuid4().hex[:12]}"
+            text, body = message_text(token, domain)
+            path = os.path.join(scratch, f"{token}.eml")
+            with open(path, "w", newline="") as f:
+                f.write(text)
+            label = f"{case}: {client}"
+            if client == "dane smtp":
+                rc, doc, _, err = run_.smtp(resolver, domain, "--from", SENDER, "--to",
+                                            f"rcpt@{domain}", "--message", path)
+                said = (doc or {}).get("outcome"), (doc or {}).get("reason")
+                delivered = bool(doc and doc.get("delivered"))
+            else:
+                rc, out, err = run([clients[client], "--resolver", resolver, "--trust-anchor",
+                                    run_.bed["TESTBED_ANCHOR"], SENDER, f"rcpt@{domain}", path])
+                for l in out.splitlines():
+                    print(f"    {client}: {l[:160]}")
+                said = out.strip().splitlines()[-1:] if out.strip() else err.strip()[:200]
+                m = re.search(r"^delivered to (\S+)", out, re.M)
+                delivered = m is not None
+                if target and m:
+                    report(f"{label}: says it delivered to {host_name(rows_by_name[target]['mx_host'])}",
+                           host_name(m.group(1)) == host_name(rows_by_name[target]["mx_host"]),
+                           f"said {m.group(0)}")
+            if target:
+                report(f"{label}: delivered (exit 0)", rc == 0 and delivered,
+                       f"exit {rc}: {said}")
+            else:
+                report(f"{label}: refused (exit {'3' if case == 'bogus' and client == 'dane smtp' else 'non-zero'})",
+                       rc != 0 and not delivered and (rc == 3 or case != "bogus"
+                                                      or client != "dane smtp"),
+                       f"exit {rc}: {said}")
+            expect.append((label, token, body, mailbox[target] if target else None,
+                           [mailbox[r] for r in refused]))
+    last_refused_send = time.monotonic()
+    for label, token, body, box, _ in expect:
+        if box is None:
+            continue
+        got = mta.wait_for(box, token, 15)
+        if got is None:
+            report(f"{label}: message {token} arrived", False, f"not in {box} within 15 s")
+            continue
+        head, received = got
+        report(f"{label}: message arrived intact (body byte for byte)", received == body,
+               f"body differs: {received[:200]!r}")
+        report(f"{label}: received over TLS",
+               re.search(r"\(using TLSv1\.[23] with cipher", head) is not None,
+               f"headers: {head[:300]!r}")
+    # Postfix writes what it accepted within a second or two; give refused messages as long.
+    time.sleep(max(0.0, 3 - (time.monotonic() - last_refused_send)))
+    every_box = set(mailbox.values())
+    for label, token, _, box, refused in expect:
+        elsewhere = [b for b in every_box if b != box and mta.wait_for(b, token, 0) is not None]
+        names = [b.split(os.sep)[-3] for b in elsewhere]
+        report(f"{label}: message in no {'other ' if box else ''}mailbox"
+               + (f" (not in {', '.join(r.split(os.sep)[-3] for r in refused)})" if refused else ""),
+               not elsewhere, f"found in {names}")
+
+
+def count_sessions(lines):
+    """Per policy domain: [successes, failures, {result-type: n}] from dane smtp --json lines
+    (each host with a result-type is one session attempt, RFC 8460 §4.3)."""
+    counts = {}
+    for l in lines:
+        doc = json.loads(l)
+        for h in doc.get("hosts", []):
+            rt = h.get("result-type")
+            if rt is None:
+                continue
+            c = counts.setdefault(h["policy-domain"], [0, 0, {}, set()])
+            c[3].add(h.get("policy-type"))
+            if rt == "success":
+                c[0] += 1
+            else:
+                c[1] += 1
+                c[2][rt] = c[2].get(rt, 0) + 1
+    return counts
+
+
+def tlsrpt_checks(dane, scratch, lines, rows):
+    outcomes = os.path.join(scratch, "outcomes.jsonl")
+    with open(outcomes, "w") as f:
+        f.write("".join(l + "\n" for l in lines))
+    counts = count_sessions(lines)
+    print(f"    {len(lines)} dane smtp --json lines, sessions per policy domain: "
+          + ", ".join(f"{d} {c[0]}+{c[1]}" for d, c in sorted(counts.items())))
+    out_dir = os.path.join(scratch, "reports")
+    os.makedirs(out_dir)
+    rc, out, err = run([dane, "tlsrpt", "report", "--organization", "dane test bed",
+                        "--contact", "mailto:tlsrpt@client.danebed.test", "--output-dir",
+                        out_dir, outcomes])
+    report("dane tlsrpt report exits 0", rc == 0, f"exit {rc}: {err.strip()[:200]}")
+    files = sorted(os.path.join(out_dir, f) for f in os.listdir(out_dir))
+    reports = {}
+    for path in files:
+        try:
+            with open(path) as f:
+                r = json.load(f)
+        except ValueError as e:
+            report(f"report {os.path.basename(path)} parses as JSON", False, str(e))
+            continue
+        for p in r.get("policies", []):
+            d = p.get("policy", {}).get("policy-domain")
+            reports.setdefault(d, []).append((r, p))
+    report(f"{len(files)} report files parse as JSON (json module)",
+           len(files) > 0 and sum(len(v) for v in reports.values()) >= len(files),
+           f"{len(files)} files")
+    report(f"one report per policy domain ({len(counts)})",
+           sorted(reports) == sorted(counts) and len(files) == len(counts)
+           and all(len(v) == 1 for v in reports.values()),
+           f"reports for {sorted(reports)} in {len(files)} files, sessions for {sorted(counts)}")
+    expected_types = {}
+    for case, (_, hosts) in PROBES.items():
+        for name, rt, _ in hosts:
+            expected_types.setdefault(host_name(rows[name]["domain"]), set()).add(rt)
+    for domain, (ok, failed, types, policy_types) in sorted(counts.items()):
+        got = reports.get(domain)
+        if not got:
+            report(f"report for {domain}", False, "none")
+            continue
+        r, p = got[0]
+        s = p.get("summary", {})
+        report(f"report for {domain}: {ok} successful, {failed} failed sessions",
+               s.get("total-successful-session-count") == ok
+               and s.get("total-failure-session-count") == failed, f"summary {s}")
+        got_types = {}
+        for fd in p.get("failure-details", []):
+            got_types[fd.get("result-type")] = (got_types.get(fd.get("result-type"), 0)
+                                                + fd.get("failed-session-count", 0))
+        report(f"report for {domain}: failure result types {types}", got_types == types,
+               f"got {got_types}")
+        want = expected_types.get(domain, set()) - {"success"}
+        report(f"report for {domain}: the cases' result types {sorted(want) or 'none'}",
+               set(got_types) == want, f"got {sorted(got_types)}")
+        ptype = p.get("policy", {}).get("policy-type")
+        want_ptype = "tlsa" if "tlsa" in policy_types else "no-policy-found"
+        report(f"report for {domain}: policy-type {want_ptype}", ptype == want_ptype,
+               f"got {ptype}")
+        for field in ("organization-name", "date-range", "contact-info", "report-id"):
+            report(f"report for {domain}: has {field}", field in r, f"keys {sorted(r)}")
+    # The receiving side over the same files.
+    rc, out, err = run([dane, "tlsrpt", "summarize", *files])
+    for l in out.splitlines():
+        print(f"    summarize: {l}")
+    report("dane tlsrpt summarize exits 0", rc == 0, f"exit {rc}: {err.strip()[:200]}")
+    table = {}
+    for l in out.splitlines()[1:]:
+        f = l.split()
+        if len(f) >= 6:
+            t = table.setdefault(f[0], [0, 0, {}])
+            t[0] += int(f[3])
+            t[1] += int(f[4])
+            for item in f[5:]:
+                if "=" in item:
+                    k, v = item.split("=")
+                    t[2][k] = t[2].get(k, 0) + int(v)
+    for domain, (ok, failed, types, _) in sorted(counts.items()):
+        t = table.get(domain)
+        report(f"summarize: {domain}: {ok + failed} sessions, {failed} failures, {types}",
+               t is not None and t[0] == ok + failed and t[1] == failed and t[2] == types,
+               f"got {t}")
+    report("summarize: no other policy domains", sorted(table) == sorted(counts),
+           f"got {sorted(table)}")
+
+
+def bring_up(root, bed_dir):
+    testbed = os.path.join(root, "scripts", "testbed", "testbed.sh")
+    mta_sh = os.path.join(root, "scripts", "testbed", "mta.sh")
+    t0 = time.monotonic()
+    rc, out, err = run([testbed, "up", bed_dir], timeout=120)
+    print(out + err, end="")
+    if rc == 0:
+        rc, out, err = run([mta_sh, "up", bed_dir], timeout=120)
+        print(out + err, end="")
+    if rc != 0:
+        report("bring-up", False, f"exit {rc}")
+        run([mta_sh, "down", bed_dir])
+        run([testbed, "down", bed_dir])
+        return False
+    print(f"DNS bed and mail servers up in {time.monotonic() - t0:.1f} s")
+    return True
+
+
+def bring_down(root, bed_dir, pids):
+    testbed = os.path.join(root, "scripts", "testbed", "testbed.sh")
+    mta_sh = os.path.join(root, "scripts", "testbed", "mta.sh")
+    run_dir = os.path.join(bed_dir, "mta", "run")
+    rc, out, err = run([mta_sh, "down", bed_dir])
+    print(out + err, end="")
+    time.sleep(0.2)
+    groups = set(pids)
+    alive = [p for p in pids if os.path.exists(f"/proc/{p}")] + [
+        int(pid) for pid, pgid in (l.split() for l in run(["ps", "-e", "-o", "pid=,pgid="])[1]
+                                   .splitlines()) if int(pgid) in groups]
+    left = [f for f in os.listdir(run_dir) if f.endswith(".pid")] if os.path.isdir(run_dir) else []
+    report(f"bring-down: the {len(pids)} mail servers and their children stopped by PID",
+           rc == 0 and pids and not alive and not left, f"exit {rc}, alive {alive}, left {left}")
+    run([testbed, "down", bed_dir])
+
+
+def main(argv):
+    args = argv[1:]
+    try:
+        results = take_option(args, "--results")
+        config = take_option(args, "--config") or "testbed"
+        asio = take_option(args, "--asio")
+    except SystemExit as e:
+        print(e, file=sys.stderr)
+        return 2
+    if len(args) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    dane, blocking, root, scratch = (os.path.abspath(a) for a in args)
+    clients = {"deliver_blocking": blocking}
+    if asio:
+        clients["deliver_asio"] = os.path.abspath(asio)
+    bed_dir = os.path.join(scratch, "bed")
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    t0 = time.monotonic()
+    if not bring_up(root, bed_dir):
+        if results:
+            checks.append_results(root, results, config)
+        print(checks.summary())
+        return 2
+    pids = []
+    try:
+        run_dir = os.path.join(bed_dir, "mta", "run")
+        for f in os.listdir(run_dir):
+            with open(os.path.join(run_dir, f)) as pidfile:
+                pids.append(int(pidfile.read().strip()))
+        bed = mta.load_env(os.path.join(bed_dir, "env"))
+        rows = {r["name"]: r for r in mta.load_tsv(bed["TESTBED_MAIL_CASES"])}
+        mailbox = {i["name"]: i["mailbox"]
+                   for i in mta.load_tsv(os.path.join(bed_dir, "mta", "instances.tsv"))
+                   if i["mailbox"] != "-"}
+        run_ = Run(dane, bed)
+        probes = {}
+        for case in PROBES:
+            print(f"== {case}")
+            for resolver, which in ((bed["TESTBED_NONVALIDATING"], "(own validation)"),
+                                    (bed["TESTBED_VALIDATING"], "(validating Unbound)")):
+                try:
+                    doc = probe_checks(run_, case, rows, resolver, which)
+                    if which == "(own validation)":
+                        probes[case] = doc
+                except Exception as e:
+                    report(f"{case}: dane smtp {which} ran", False, f"{type(e).__name__}: {e}")
+        print("== differential: posttls-finger -l dane")
+        client_dir = os.path.join(scratch, "posttls-finger")
+        os.makedirs(client_dir)
+        with open(os.path.join(client_dir, "main.cf"), "w") as f:
+            f.write("compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\n")
+        with open(os.path.join(client_dir, "resolv.conf"), "w") as f:
+            f.write(f"nameserver {bed['TESTBED_VALIDATING']}\noptions trust-ad\n")
+        try:
+            differential_checks(client_dir, list(rows.values()), probes)
+        except Exception as e:
+            report("differential ran", False, f"{type(e).__name__}: {e}")
+        print("== deliveries")
+        try:
+            delivery_checks(run_, rows, mailbox, bed["TESTBED_NONVALIDATING"], clients, scratch)
+        except Exception as e:
+            report("deliveries ran", False, f"{type(e).__name__}: {e}")
+        print("== TLS-RPT")
+        try:
+            tlsrpt_checks(dane, scratch, run_.json_lines, rows)
+        except Exception as e:
+            report("tlsrpt checks ran", False, f"{type(e).__name__}: {e}")
+    except Exception as e:
+        report("smtp checks ran", False, f"{type(e).__name__}: {e}")
+    finally:
+        bring_down(root, bed_dir, pids)
+        print(f"smtp: bed up and tested in {time.monotonic() - t0:.1f} s")
+        if results:
+            checks.append_results(root, results, config)
+    print(checks.summary())
+    return 1 if checks.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
