@@ -10,7 +10,9 @@
 #            Unbound (tests/integration/resolver.py), the io layer's tests that need real
 #            servers (tests/io, resolve_blocking, on a bed of their own), and the mail cases
 #            of that hierarchy with real Postfix servers (scripts/testbed/mta.sh), checked
-#            with dig, openssl, posttls-finger and swaks (tests/integration/mta.py); needs root
+#            with dig, openssl, posttls-finger and swaks (tests/integration/mta.py) and end
+#            to end through dane smtp, the delivery examples and dane tlsrpt
+#            (tests/integration/smtp.py); needs root
 #   asan     clang 14 with ASan + UBSan (UBSan fatal), the same tests
 #   headers  every header under include/dane/ compiled alone (one test each)
 #   consumer a small project built against dane installed (pkg-config) and as a Meson
@@ -143,6 +145,26 @@ stage_testbed() {
   timeout --kill-after=10 300 python3 tests/integration/mta.py "$src" "$ci/mta" \
     --results "$results" --config testbed || rc=$?
   testbed_checks_counted mta "$rc" || failed=1
+  # The same cases end to end through dane: `dane smtp` probes and deliveries, the delivery
+  # examples, posttls-finger as a differential check and `dane tlsrpt` over the run's
+  # outcomes; its rows are named "smtp: ...". A bed of its own addresses.
+  local delivery=() example
+  for example in deliver_blocking deliver_asio; do
+    [ -f "$src/examples/$example.cpp" ] || continue
+    if [ -x "$dir/examples/$example" ] || ninja -C "$dir" "examples/$example"; then
+      delivery+=("$example")
+    else
+      record testbed "smtp: build examples/$example" 0 1 "the build failed"
+      failed=1
+    fi
+  done
+  rc=0
+  local asio=()
+  [[ " ${delivery[*]} " == *" deliver_asio "* ]] && asio=(--asio "$dir/examples/deliver_asio")
+  DANE_TESTBED_NET=127.56 timeout --kill-after=10 300 python3 tests/integration/smtp.py \
+    "$dir/examples/dane" "$dir/examples/deliver_blocking" "$src" "$ci/smtp" "${asio[@]}" \
+    --results "$results" --config testbed || rc=$?
+  testbed_checks_counted smtp "$rc" || failed=1
   return "$failed"
 }
 
