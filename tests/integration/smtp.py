@@ -92,6 +92,12 @@ def host_name(name):
     return name.rstrip(".").lower()
 
 
+def mx_target(row):
+    """The MX record's target for a cases.tsv row: the host, or the alias it is reached by
+    (mx column PREF@ALIAS)."""
+    return host_name(row["mx"].split("@")[1] if "@" in row["mx"] else row["mx_host"])
+
+
 def tlsa_data(rdata):
     """A TLSA record's presentation form with its data as one lower-case hex string."""
     f = rdata.split()
@@ -145,21 +151,22 @@ def probe_checks(run_, case, rows_by_name, resolver, which):
               f"matched={str(h.get('matched-record'))[:24]} connected-to={h.get('connected-to')}"
               f" detail={str(h.get('detail'))[:80]}")
     names = [host_name(h.get("mx-host", "")) for h in hosts]
-    want = [host_name(rows_by_name[n]["mx_host"]) for n, _, _ in expected_hosts]
+    want = [mx_target(rows_by_name[n]) for n, _, _ in expected_hosts]
     report(f"{tag}: MX hosts in order {want}", names == want, f"got {names}")
     if names != want:
         return doc
     for (name, result_type, authenticated), h in zip(expected_hosts, hosts):
         row = rows_by_name[name]
-        mx = host_name(row["mx_host"])
+        mx = mx_target(row)
+        host = host_name(row["mx_host"])  # the name behind an alias
         report(f"{tag}: {mx} result-type {result_type}", h.get("result-type") == result_type,
                f"got {h.get('result-type')} ({h.get('detail')})")
         # The TLS policy RFC 7672 §2.2 gives: secure usable TLSA: authenticated TLS required;
         # insecure or securely absent TLSA: opportunistic; a lookup error: none (no connection).
         status = row["tlsa_status"]
         policy = str(h.get("tls-policy", ""))
-        want_policy = {"secure": "dane", "insecure": "opportunistic", "none": "opportunistic",
-                       "bogus": None}[status]
+        want_policy = {"secure": "required-authenticated", "insecure": "opportunistic",
+                       "none": "opportunistic", "bogus": None}[status]
         if want_policy is None:
             report(f"{tag}: {mx} never connected (bogus TLSA)",
                    not h.get("connected-to") and not h.get("tls"),
@@ -167,7 +174,7 @@ def probe_checks(run_, case, rows_by_name, resolver, which):
             report(f"{tag}: {mx} policy-type tlsa", h.get("policy-type") == "tlsa",
                    f"got {h.get('policy-type')}")
             continue
-        report(f"{tag}: {mx} tls-policy {want_policy}", want_policy in policy.lower(),
+        report(f"{tag}: {mx} tls-policy {want_policy}", policy == want_policy,
                f"got {policy!r}")
         report(f"{tag}: {mx} policy-type {'tlsa' if status == 'secure' else 'no-policy-found'}",
                h.get("policy-type") == ("tlsa" if status == "secure" else "no-policy-found"),
@@ -175,6 +182,11 @@ def probe_checks(run_, case, rows_by_name, resolver, which):
         report(f"{tag}: {mx} authenticated {bool(authenticated)}",
                bool(h.get("authenticated")) == bool(authenticated),
                f"got {h.get('authenticated')}")
+        if status == "secure":
+            # RFC 7672 §2.2.2: the fully CNAME-expanded name when the expansion is secure.
+            report(f"{tag}: {mx} TLSA base domain {host}",
+                   host_name(h.get("tlsa-base-domain") or "") == host,
+                   f"got {h.get('tlsa-base-domain')}")
         if authenticated:
             got = matched_record(h)
             report(f"{tag}: {mx} matched the published TLSA record",
@@ -182,8 +194,9 @@ def probe_checks(run_, case, rows_by_name, resolver, which):
         if authenticated is not None:
             chain = h.get("chain") or []
             subject = str(chain[0].get("subject", "")) if chain else ""
-            report(f"{tag}: {mx} certificate subject names the MX host",
-                   mx in subject.lower(), f"chain {chain[:1]}")
+            report(f"{tag}: {mx} certificate subject names the MX host {host}",
+                   re.search(r"\bCN=\"?" + re.escape(host) + r"\b", subject, re.I) is not None,
+                   f"chain {chain[:1]}")
     return doc
 
 
@@ -196,7 +209,7 @@ def differential_checks(client_dir, rows, probes):
                                                                 for n, _, _ in hosts))
         doc = probes.get(case)
         host = next((h for h in (doc or {}).get("hosts", [])
-                     if host_name(h.get("mx-host", "")) == host_name(row["mx_host"])), None)
+                     if host_name(h.get("mx-host", "")) == mx_target(row)), None)
         got, target = mta.posttls_finger_verdict(client_dir, row)
         dane_verified = bool(host and host.get("authenticated"))
         print(f"    {row['name']}: posttls-finger {got}; dane smtp "
@@ -280,8 +293,9 @@ def delivery_checks(run_, rows_by_name, mailbox, resolver, clients, scratch):
 
 
 def count_sessions(lines):
-    """Per policy domain: [successes, failures, {result-type: n}] from dane smtp --json lines
-    (each host with a result-type is one session attempt, RFC 8460 §4.3)."""
+    """Per (policy domain, MX host): [successes, failures, {result-type: n}, policy-types,
+    policy-strings] from dane smtp --json lines: each host with a result-type is one session
+    (RFC 8460 §4.3)."""
     counts = {}
     for l in lines:
         doc = json.loads(l)
@@ -289,8 +303,9 @@ def count_sessions(lines):
             rt = h.get("result-type")
             if rt is None:
                 continue
-            c = counts.setdefault(h["policy-domain"], [0, 0, {}, set()])
+            c = counts.setdefault((h["policy-domain"], h["mx-host"]), [0, 0, {}, set(), set()])
             c[3].add(h.get("policy-type"))
+            c[4].add(tuple(h.get("policy-string") or []))
             if rt == "success":
                 c[0] += 1
             else:
@@ -304,8 +319,10 @@ def tlsrpt_checks(dane, scratch, lines, rows):
     with open(outcomes, "w") as f:
         f.write("".join(l + "\n" for l in lines))
     counts = count_sessions(lines)
-    print(f"    {len(lines)} dane smtp --json lines, sessions per policy domain: "
-          + ", ".join(f"{d} {c[0]}+{c[1]}" for d, c in sorted(counts.items())))
+    domains = sorted({d for d, _ in counts})
+    print(f"    {len(lines)} dane smtp --json lines; sessions (successful+failed) per policy "
+          "domain and MX host: " + ", ".join(f"{d}/{m} {c[0]}+{c[1]}"
+                                             for (d, m), c in sorted(counts.items())))
     out_dir = os.path.join(scratch, "reports")
     os.makedirs(out_dir)
     rc, out, err = run([dane, "tlsrpt", "report", "--organization", "dane test bed",
@@ -313,53 +330,67 @@ def tlsrpt_checks(dane, scratch, lines, rows):
                         out_dir, outcomes])
     report("dane tlsrpt report exits 0", rc == 0, f"exit {rc}: {err.strip()[:200]}")
     files = sorted(os.path.join(out_dir, f) for f in os.listdir(out_dir))
-    reports = {}
+    reports = {}  # policy domain -> [report]
+    parsed = 0
     for path in files:
         try:
             with open(path) as f:
                 r = json.load(f)
+            parsed += 1
         except ValueError as e:
             report(f"report {os.path.basename(path)} parses as JSON", False, str(e))
             continue
-        for p in r.get("policies", []):
-            d = p.get("policy", {}).get("policy-domain")
-            reports.setdefault(d, []).append((r, p))
-    report(f"{len(files)} report files parse as JSON (json module)",
-           len(files) > 0 and sum(len(v) for v in reports.values()) >= len(files),
-           f"{len(files)} files")
-    report(f"one report per policy domain ({len(counts)})",
-           sorted(reports) == sorted(counts) and len(files) == len(counts)
-           and all(len(v) == 1 for v in reports.values()),
-           f"reports for {sorted(reports)} in {len(files)} files, sessions for {sorted(counts)}")
-    expected_types = {}
+        ds = {p.get("policy", {}).get("policy-domain") for p in r.get("policies", [])}
+        report(f"report {r.get('report-id')}: its policies name one policy domain",
+               len(ds) == 1, f"got {sorted(map(str, ds))}")
+        for field in ("organization-name", "date-range", "contact-info", "report-id",
+                      "policies"):
+            report(f"report {r.get('report-id')}: has {field}", field in r, f"keys {sorted(r)}")
+        for d in ds:
+            reports.setdefault(d, []).append(r)
+    report(f"the {len(files)} report files parse as JSON (json module)",
+           len(files) > 0 and parsed == len(files), f"{parsed} of {len(files)}")
+    report(f"one report per policy domain ({len(domains)})",
+           sorted(reports) == domains and all(len(v) == 1 for v in reports.values()),
+           f"reports for {sorted(map(str, reports))}, sessions for {domains}")
+    expected = {}  # (domain, MX host) -> the result type the cases give
     for case, (_, hosts) in PROBES.items():
         for name, rt, _ in hosts:
-            expected_types.setdefault(host_name(rows[name]["domain"]), set()).add(rt)
-    for domain, (ok, failed, types, policy_types) in sorted(counts.items()):
-        got = reports.get(domain)
-        if not got:
-            report(f"report for {domain}", False, "none")
+            row = rows[name]
+            mx = row["mx"].split("@")[1] if "@" in row["mx"] else row["mx_host"]
+            expected[(host_name(row["domain"]), host_name(mx))] = (rt, row)
+    report("sessions for every case's MX host, and only those",
+           sorted(counts) == sorted(expected), f"got {sorted(counts)}")
+    for (domain, mx), (ok, failed, types, policy_types, strings) in sorted(counts.items()):
+        r = (reports.get(domain) or [{}])[0]
+        policies = [p for p in r.get("policies", [])
+                    if p.get("policy", {}).get("mx-host") == mx]
+        tag = f"report for {domain}, {mx}"
+        if len(policies) != 1:
+            report(f"{tag}: one policy", False, f"{len(policies)}")
             continue
-        r, p = got[0]
+        p = policies[0]
         s = p.get("summary", {})
-        report(f"report for {domain}: {ok} successful, {failed} failed sessions",
+        report(f"{tag}: {ok} successful, {failed} failed sessions",
                s.get("total-successful-session-count") == ok
                and s.get("total-failure-session-count") == failed, f"summary {s}")
         got_types = {}
         for fd in p.get("failure-details", []):
             got_types[fd.get("result-type")] = (got_types.get(fd.get("result-type"), 0)
                                                 + fd.get("failed-session-count", 0))
-        report(f"report for {domain}: failure result types {types}", got_types == types,
-               f"got {got_types}")
-        want = expected_types.get(domain, set()) - {"success"}
-        report(f"report for {domain}: the cases' result types {sorted(want) or 'none'}",
-               set(got_types) == want, f"got {sorted(got_types)}")
-        ptype = p.get("policy", {}).get("policy-type")
-        want_ptype = "tlsa" if "tlsa" in policy_types else "no-policy-found"
-        report(f"report for {domain}: policy-type {want_ptype}", ptype == want_ptype,
-               f"got {ptype}")
-        for field in ("organization-name", "date-range", "contact-info", "report-id"):
-            report(f"report for {domain}: has {field}", field in r, f"keys {sorted(r)}")
+        report(f"{tag}: failure result types {types}", got_types == types, f"got {got_types}")
+        want, row = expected.get((domain, mx), (None, None))
+        report(f"{tag}: the case's result type {want}",
+               set(got_types) == ({want} - {"success"}), f"got {sorted(got_types)}")
+        policy = p.get("policy", {})
+        want_ptype = "tlsa" if row and row["tlsa_status"] in ("secure", "bogus") \
+            else "no-policy-found"
+        report(f"{tag}: policy-type {want_ptype}", policy.get("policy-type") == want_ptype,
+               f"got {policy.get('policy-type')}")
+        if row and row["tlsa_status"] == "secure":
+            got = [tlsa_data(x) for x in policy.get("policy-string", [])]
+            report(f"{tag}: policy-string is the published TLSA RRset",
+                   got == [tlsa_data(row["tlsa"])], f"got {got}")
     # The receiving side over the same files.
     rc, out, err = run([dane, "tlsrpt", "summarize", *files])
     for l in out.splitlines():
@@ -369,20 +400,14 @@ def tlsrpt_checks(dane, scratch, lines, rows):
     for l in out.splitlines()[1:]:
         f = l.split()
         if len(f) >= 6:
-            t = table.setdefault(f[0], [0, 0, {}])
-            t[0] += int(f[3])
-            t[1] += int(f[4])
-            for item in f[5:]:
-                if "=" in item:
-                    k, v = item.split("=")
-                    t[2][k] = t[2].get(k, 0) + int(v)
-    for domain, (ok, failed, types, _) in sorted(counts.items()):
-        t = table.get(domain)
-        report(f"summarize: {domain}: {ok + failed} sessions, {failed} failures, {types}",
-               t is not None and t[0] == ok + failed and t[1] == failed and t[2] == types,
-               f"got {t}")
-    report("summarize: no other policy domains", sorted(table) == sorted(counts),
-           f"got {sorted(table)}")
+            types = dict((k, int(v)) for k, _, v in (i.partition("=") for i in f[5:] if "=" in i))
+            table[(f[0], f[1])] = (int(f[2]), int(f[3]), int(f[4]), types)
+    for (domain, mx), (ok, failed, types, _, _) in sorted(counts.items()):
+        got = table.get((domain, mx))
+        report(f"summarize: {domain} {mx}: 1 report, {ok + failed} sessions, {failed} failures, "
+               f"{types or 'no failures'}", got == (1, ok + failed, failed, types), f"got {got}")
+    report("summarize: a row per policy domain and MX host, no other",
+           sorted(table) == sorted(counts), f"got {sorted(table)}")
 
 
 def bring_up(root, bed_dir):
