@@ -173,8 +173,8 @@ struct outcome {
     // The server took responsibility for the message (250 after "."); with hold_open, for
     // at least one message.
     bool delivered = false;
-    bool tls_used = false;  // the handshake completed and the session continued over TLS
-    smtp::capabilities capabilities;          // from the last EHLO (after TLS when TLS was used)
+    bool tls_used = false;           // the handshake completed and the session continued over TLS
+    smtp::capabilities capabilities; // from the last EHLO (after TLS when TLS was used)
     std::vector<recipient_result> recipients; // one per RCPT TO sent, in order (last transaction)
     std::vector<transaction_result> transactions; // every transaction begun, in order
     std::optional<smtp::reply> last_reply;
@@ -478,7 +478,8 @@ private:
         phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
-    // Ends the session politely: QUIT (and close_notify under TLS), then failed{}.
+    // Ends the session politely: QUIT (and close_notify under TLS), then failed{}; done{}
+    // when an earlier message of a hold_open session was accepted (as in abort()).
     void fail_with_quit(errc e, std::string detail) {
         if (finished()) return;
         record_failure(e, std::move(detail));
@@ -487,7 +488,7 @@ private:
             engine_->close();
             queue(engine_->take_outgoing());
         }
-        phase_ = phase::failed;
+        phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
     // A session that delivered, or that ended without a failure (a hold_open session the
@@ -530,8 +531,8 @@ private:
         // RFC 1870: a message over the declared limit would be refused after the transfer.
         if (caps.size_limit && body_.size() > *caps.size_limit) {
             phase_ = phase::mail; // the failure belongs to the transaction, not to EHLO
-            return transaction_refused(errc::message_too_large, std::to_string(body_.size()),
-                                       now, false);
+            return transaction_refused(errc::message_too_large, std::to_string(body_.size()), now,
+                                       false);
         }
         // RFC 1870: announce the size so the server can refuse before the transfer.
         if (caps.size) {
