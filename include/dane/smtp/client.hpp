@@ -478,7 +478,8 @@ private:
         phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
-    // Ends the session politely: QUIT (and close_notify under TLS), then failed{}.
+    // Ends the session politely: QUIT (and close_notify under TLS), then failed{}; done{}
+    // when an earlier message of a hold_open session was accepted (as in abort()).
     void fail_with_quit(errc e, std::string detail) {
         if (finished()) return;
         record_failure(e, std::move(detail));
@@ -487,7 +488,7 @@ private:
             engine_->close();
             queue(engine_->take_outgoing());
         }
-        phase_ = phase::failed;
+        phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
     // A session that delivered, or that ended without a failure (a hold_open session the
