@@ -1,4 +1,4 @@
-// A sans-I/O SMTP client that delivers one message over one connection (RFC 5321), with
+// A sans-I/O SMTP client that delivers messages over one connection (RFC 5321), with
 // STARTTLS (RFC 3207) through a pluggable TLS engine (tls_engine.hpp). It opens no socket
 // and reads no clock: the caller feeds the server's octets and the current time, and asks
 // next_action() what to do:
@@ -10,6 +10,8 @@
 //       else if (std::holds_alternative<need_data>(a)) {
 //           read with deadline c.deadline(): bytes -> c.feed(bytes, now()),
 //           end of stream -> c.feed_eof(now()), deadline passed -> c.on_timer(now())
+//       } else if (std::holds_alternative<ready>(a)) {
+//           c.submit(envelope, message, now()) or c.quit(now());   // hold_open only
 //       } else break; // done{outcome}: delivered; failed{outcome}: not delivered
 //   }
 //
