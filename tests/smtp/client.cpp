@@ -156,6 +156,7 @@ TEST_CASE("client: delivery over STARTTLS") {
     REQUIRE(s.success()->recipients.size() == 1);
     CHECK(s.success()->recipients[0].accepted());
     CHECK(s.success()->last_reply->code == 221);
+    CHECK(s.success()->greeting_name == "mx.example"); // TLS-RPT's receiving-mx-helo
     CHECK_FALSE(s.success()->failure_stage);
     CHECK_FALSE(s.c.deadline());
     // Finished for good.

@@ -180,6 +180,9 @@ struct outcome {
     std::vector<recipient_result> recipients; // one per RCPT TO sent, in order (last transaction)
     std::vector<transaction_result> transactions; // every transaction begun, in order
     std::optional<smtp::reply> last_reply;
+    // The server's name from its greeting banner (the first word of the 220, RFC 5321
+    // §4.3.1): what TLS-RPT reports as "receiving-mx-helo" (RFC 8460 §4.4).
+    std::string greeting_name;
     // Set when the session failed, and on a delivered session for a fault after the
     // message was accepted (no proper reply to QUIT). A delivery to only some recipients
     // sets nothing here: recipients say who was refused.
@@ -592,6 +595,8 @@ private:
         switch (phase_) {
         case phase::greeting:
             if (r.code != 220) return fail_with_quit(errc::unexpected_reply, r.text());
+            if (!r.lines.empty())
+                outcome_.greeting_name = r.lines.front().substr(0, r.lines.front().find(' '));
             return send_command(ehlo_line_, phase::ehlo, now);
         case phase::ehlo:
             if (r.code == 250) {
