@@ -306,7 +306,8 @@ std::string json_output(const dns::name& domain, const io::delivery_result& r, b
                : std::holds_alternative<smtp::bounce>(r.final) ? "bounce"
                : probe && !r.attempts.empty()                  ? "probed"
                                                                : "delay");
-    json_field(out, "reason", final_line);
+    // A probe goes through every host: the plan's "no host delivered" is no news there.
+    json_field(out, "reason", probe && !r.attempts.empty() ? std::string() : final_line);
     out += "}\n";
     return out;
 }
