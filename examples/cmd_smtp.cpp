@@ -227,8 +227,12 @@ std::string json_output(const dns::name& domain, const io::delivery_result& r, b
         if (a.result) json_field(out, "result-type", tlsrpt::to_string(*a.result));
         const auto when = h.session ? h.session->time : started;
         json_field(out, "time", tlsrpt::format_rfc3339(when.time_since_epoch().count()));
+        if (h.session && h.session->local)
+            json_field(out, "sending-mta-ip", address_text(*h.session->local));
         if (h.session && h.session->address)
             json_field(out, "receiving-ip", address_text(*h.session->address));
+        if (h.session && !h.session->outcome.greeting_name.empty())
+            json_field(out, "receiving-mx-helo", h.session->outcome.greeting_name);
         if (a.result && *a.result != smtp::rpt_result_type::success && !a.detail.empty())
             json_field(out, "failure-reason-code", a.detail);
         // Then what dane smtp knows besides.
@@ -302,7 +306,8 @@ std::string json_output(const dns::name& domain, const io::delivery_result& r, b
                : std::holds_alternative<smtp::bounce>(r.final) ? "bounce"
                : probe && !r.attempts.empty()                  ? "probed"
                                                                : "delay");
-    json_field(out, "reason", final_line);
+    // A probe goes through every host: the plan's "no host delivered" is no news there.
+    json_field(out, "reason", probe && !r.attempts.empty() ? std::string() : final_line);
     out += "}\n";
     return out;
 }

@@ -17,14 +17,18 @@ int main(int argc, char** argv) {
     std::optional<io::endpoint> upstream;
     auto anchors = dnssec::iana_root_anchors();
     while (args.size() > 3 && args[0].starts_with("--")) {
-        if (args[0] == "--resolver")
-            upstream = io::parse_endpoint(args[1]).value_or(io::endpoint{});
-        if (args[0] == "--trust-anchor") {
+        if (args[0] == "--resolver") {
+            auto e = io::parse_endpoint(args[1]);
+            if (!e) return std::cerr << args[1] << ": " << e.error().message() << "\n", 2;
+            upstream = *e;
+        } else if (args[0] == "--trust-anchor") {
             std::stringstream text;
             text << std::ifstream(args[1]).rdbuf();
             auto loaded = dnssec::load_trust_anchors(text.str());
             if (!loaded) return std::cerr << args[1] << ": " << loaded.error().message() << "\n", 2;
             anchors = std::move(*loaded);
+        } else {
+            break;
         }
         args.erase(args.begin(), args.begin() + 2);
     }

@@ -2,7 +2,9 @@
 # The README's first command: installs what is needed, builds the `dane` tool, and runs it
 # on a DNS message, a signed zone and a DNSSEC chain that ship in the repository; then, as
 # root, brings up the signed test hierarchy on loopback and looks names up through the
-# validating stub resolver (scripts/testbed/testbed.sh; every server stopped by its PID).
+# validating stub resolver (scripts/testbed/testbed.sh), then its Postfix servers
+# (scripts/testbed/mta.sh) and checks them with `dane smtp`; every server is stopped by its
+# PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +48,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 bed=$(mktemp -d)
-trap './scripts/testbed/testbed.sh down "$bed" >/dev/null 2>&1; rm -rf "$bed"' EXIT
+trap './scripts/testbed/mta.sh down "$bed" >/dev/null 2>&1; ./scripts/testbed/testbed.sh down "$bed" >/dev/null 2>&1; rm -rf "$bed"' EXIT
 DANE_TESTBED_NET=127.55 ./scripts/testbed/testbed.sh up "$bed" >/dev/null
 # shellcheck source=/dev/null
 . "$bed/env"
@@ -56,3 +58,12 @@ show lookup --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR"
   www.insecure.danebed. A
 show lookup --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" \
   www.expired.danebed. A
+
+# Mail servers of that hierarchy (Postfix on 127.55.2.x): one whose certificate matches its
+# DANE-EE TLSA record, one whose does not (no mail goes there, validation-failure), and a
+# domain whose first MX host fails and whose second passes; then a message delivered there.
+DANE_TESTBED_NET=127.55 ./scripts/testbed/mta.sh up "$bed" >/dev/null
+show smtp --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" ee.smtp.danebed
+show smtp --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" mismatch.smtp.danebed
+show smtp --resolver "$TESTBED_NONVALIDATING" --trust-anchor "$TESTBED_ANCHOR" \
+  --from example@sender.example --to postmaster@twomx.smtp.danebed twomx.smtp.danebed

@@ -53,5 +53,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(p.failure_details.size() == (success ? 0u : 1u));
         FUZZ_CHECK(p.policy_strings.size() == o->policy_strings.size());
     }
+
+    // A `dane smtp --json` document or a single outcome: every outcome read counts once.
+    auto lines = parse_outcome_lines(text, limits);
+    if (lines) {
+        aggregator a;
+        for (const auto& one : *lines) a.add(one);
+        std::uint64_t sessions = 0;
+        for (const auto& r : a.reports({"org", "c@example", "1"}))
+            for (const auto& p : r.policies) sessions += p.successful_sessions + p.failed_sessions;
+        FUZZ_CHECK(sessions == lines->size());
+    }
     return 0;
 }

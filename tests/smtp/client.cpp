@@ -80,7 +80,21 @@ struct session {
         return sent();
     }
 
+    // hold_open: starts a transaction; returns what the client sends (empty when refused).
+    std::string submit(envelope e, std::string message, std::chrono::milliseconds after = 0ms) {
+        now += after;
+        submitted = c.submit(std::move(e), std::move(message), now);
+        return sent();
+    }
+    std::string quit(std::chrono::milliseconds after = 0ms) {
+        now += after;
+        c.quit(now);
+        return sent();
+    }
+    result<void, errc> submitted{};
+
     bool waiting() const { return std::holds_alternative<need_data>(last); }
+    bool is_ready() const { return std::holds_alternative<ready>(last); }
     const outcome* failure() const {
         auto* f = std::get_if<failed>(&last);
         return f ? &f->outcome : nullptr;
@@ -142,6 +156,7 @@ TEST_CASE("client: delivery over STARTTLS") {
     REQUIRE(s.success()->recipients.size() == 1);
     CHECK(s.success()->recipients[0].accepted());
     CHECK(s.success()->last_reply->code == 221);
+    CHECK(s.success()->greeting_name == "mx.example"); // TLS-RPT's receiving-mx-helo
     CHECK_FALSE(s.success()->failure_stage);
     CHECK_FALSE(s.c.deadline());
     // Finished for good.
@@ -583,4 +598,475 @@ TEST_CASE("client: MAIL FROM announces the message size when SIZE is offered") {
     s.server("220 x\r\n");
     // "x\r\n.\r\n" is 6 octets.
     CHECK(s.server("250-mx\r\n250 SIZE\r\n") == "MAIL FROM:<a@example.org> SIZE=6\r\n");
+}
+
+// ---- outcome::transactions without hold_open ----
+
+TEST_CASE("client: without hold_open the one transaction is recorded") {
+    session s(base_config());
+    for (const auto& step : tls_server)
+        s.server(step);
+    REQUIRE(s.success());
+    REQUIRE(s.success()->transactions.size() == 1);
+    const auto& t = s.success()->transactions[0];
+    CHECK(t.delivered);
+    CHECK_FALSE(t.failure);
+    REQUIRE(t.recipients.size() == 1);
+    CHECK(t.recipients[0].address == "b@example.net");
+    CHECK(t.recipients[0].accepted());
+
+    // A refused one is recorded too, and the session still ends with QUIT, failed.
+    auto cfg = base_config();
+    cfg.tls_required = false;
+    session r(cfg);
+    r.server("220 x\r\n");
+    r.server(ehlo_plain);
+    r.server("250 ok\r\n");
+    CHECK(r.server("550 5.1.1 no such user\r\n") == "QUIT\r\n");
+    check_failed(r, errc::no_recipient_accepted, stage::rcpt);
+    REQUIRE(r.failure()->transactions.size() == 1);
+    CHECK_FALSE(r.failure()->transactions[0].delivered);
+    CHECK(r.failure()->transactions[0].failure == make_error_code(errc::no_recipient_accepted));
+    CHECK_FALSE(r.c.submit({"a@example.org", {"b@example.net"}}, "x", r.now));
+}
+
+// ---- hold_open ----
+
+namespace {
+
+client_config hold_config(bool tls_required) {
+    client_config c = base_config();
+    c.envelope = {};
+    c.message.clear();
+    c.tls_required = tls_required;
+    c.hold_open = true;
+    return c;
+}
+
+// A hold_open session in cleartext (no STARTTLS offered, TLS not required), ready.
+void to_ready_in_cleartext(session& s, const std::string& ehlo_reply = ehlo_plain) {
+    CHECK(s.server("220 mx.example ESMTP\r\n") == "EHLO client.example\r\n");
+    CHECK(s.server(ehlo_reply) == "");
+    REQUIRE(s.is_ready());
+}
+
+// A hold_open session over STARTTLS, ready.
+void to_ready_over_tls(session& s) {
+    CHECK(s.server("220 mx.example ESMTP\r\n") == "EHLO client.example\r\n");
+    CHECK(s.server(ehlo_tls) == "STARTTLS\r\n");
+    CHECK(s.server("220 2.0.0 go ahead\r\n") == "<CLIENT-HELLO>");
+    CHECK(s.server("<SERVER-HELLO>") == "EHLO client.example\r\n");
+    CHECK(s.server(ehlo_after_tls) == "");
+    REQUIRE(s.is_ready());
+}
+
+// One delivery from ready back to ready in cleartext.
+void deliver(session& s, const envelope& e, const std::string& message) {
+    CHECK(s.submit(e, message).starts_with("MAIL FROM:<" + e.from + ">"));
+    CHECK(s.submitted);
+    for (std::size_t i = 0; i <= e.recipients.size(); ++i) // MAIL, then each RCPT
+        s.server("250 ok\r\n");
+    CHECK(s.server("354 go\r\n").ends_with("\r\n.\r\n"));
+    CHECK(s.server("250 queued\r\n") == "");
+    REQUIRE(s.is_ready());
+    REQUIRE_FALSE(s.c.current_outcome().transactions.empty());
+    CHECK(s.c.current_outcome().transactions.back().delivered);
+}
+
+} // namespace
+
+TEST_CASE("client hold_open: a probe over STARTTLS, then quit") {
+    session s(hold_config(true));
+    to_ready_over_tls(s);
+    CHECK(s.c.current_stage() == stage::idle);
+    CHECK(s.engine.started());
+    const outcome& o = s.c.current_outcome();
+    CHECK(o.tls_used);
+    CHECK(o.capabilities.enhanced_status_codes);
+    CHECK(o.transactions.empty());
+    CHECK(s.sent() == ""); // ready stays ready until the caller acts
+    CHECK(s.is_ready());
+
+    CHECK(s.quit() == "QUIT\r\n");
+    CHECK(s.waiting());
+    CHECK(s.c.current_stage() == stage::quit);
+    CHECK(s.server("221 bye\r\n") == "<CLOSE-NOTIFY>");
+    REQUIRE(s.success()); // done, not failed: nothing went wrong
+    CHECK_FALSE(s.success()->delivered);
+    CHECK(s.success()->tls_used);
+    CHECK(s.success()->transactions.empty());
+    CHECK_FALSE(s.success()->failure_stage);
+    CHECK_FALSE(s.c.deadline());
+    // Nothing after QUIT: no second QUIT, no transaction, no reaction to server octets.
+    CHECK(s.quit() == "");
+    CHECK_FALSE(s.c.submit({"a@example.org", {"b@example.net"}}, "x", s.now));
+    CHECK(s.sent() == "");
+    CHECK(s.server("250 more\r\n") == "");
+    CHECK(s.success());
+}
+
+TEST_CASE("client hold_open: two messages over one TLS connection") {
+    auto cfg = base_config(); // the first message comes from the configuration
+    cfg.hold_open = true;
+    session s(cfg);
+    std::string transcript;
+    for (std::size_t i = 0; i + 1 < tls_server.size(); ++i) // all but the 221
+        transcript += s.server(tls_server[i]);
+    REQUIRE(s.is_ready());
+    REQUIRE(s.c.current_outcome().transactions.size() == 1);
+    CHECK(s.c.current_outcome().delivered);
+
+    transcript += s.submit({"c@example.org", {"d@example.net", "e@example.net"}},
+                           ".dot first\n..two\nmiddle\r\n.\r\nend");
+    CHECK(s.submitted);
+    for (auto step : {"250 2.1.0 ok\r\n", "250 2.1.5 ok\r\n", "250 2.1.5 ok\r\n", "354 go\r\n",
+                      "250 2.0.0 queued as 2\r\n"})
+        transcript += s.server(step);
+    REQUIRE(s.is_ready());
+    transcript += s.quit();
+    transcript += s.server("221 bye\r\n");
+
+    CHECK(transcript == "EHLO client.example\r\n"
+                        "STARTTLS\r\n"
+                        "<CLIENT-HELLO>"
+                        "EHLO client.example\r\n"
+                        "MAIL FROM:<a@example.org>\r\n"
+                        "RCPT TO:<b@example.net>\r\n"
+                        "DATA\r\n"
+                        "Subject: hi\r\n\r\nbody\r\n.\r\n"
+                        "MAIL FROM:<c@example.org>\r\n"
+                        "RCPT TO:<d@example.net>\r\n"
+                        "RCPT TO:<e@example.net>\r\n"
+                        "DATA\r\n"
+                        "..dot first\r\n...two\r\nmiddle\r\n..\r\nend\r\n.\r\n"
+                        "QUIT\r\n"
+                        "<CLOSE-NOTIFY>");
+    REQUIRE(s.success());
+    const outcome& o = *s.success();
+    CHECK(o.delivered);
+    CHECK(o.tls_used);
+    CHECK_FALSE(o.failure_stage);
+    REQUIRE(o.transactions.size() == 2);
+    CHECK(o.transactions[0].delivered);
+    REQUIRE(o.transactions[0].recipients.size() == 1);
+    CHECK(o.transactions[0].recipients[0].address == "b@example.net");
+    CHECK(o.transactions[1].delivered);
+    REQUIRE(o.transactions[1].recipients.size() == 2);
+    CHECK(o.transactions[1].recipients[1].address == "e@example.net");
+    // outcome::recipients is the last transaction's.
+    REQUIRE(o.recipients.size() == 2);
+    CHECK(o.recipients[0].address == "d@example.net");
+}
+
+TEST_CASE("client hold_open: every RCPT refused, RSET, then the next message is delivered") {
+    session s(hold_config(false));
+    to_ready_in_cleartext(s);
+    CHECK(s.submit({"a@example.org", {"x@example.net", "y@example.net"}}, "first") ==
+          "MAIL FROM:<a@example.org>\r\n");
+    CHECK(s.server("250 ok\r\n") == "RCPT TO:<x@example.net>\r\n");
+    CHECK(s.server("550 5.1.1 no x\r\n") == "RCPT TO:<y@example.net>\r\n");
+    CHECK(s.server("450 4.2.0 later\r\n") == "RSET\r\n"); // no DATA
+    CHECK(s.c.current_stage() == stage::rset);
+    CHECK(s.waiting());
+    CHECK(s.server("250 2.0.0 reset\r\n") == "");
+    REQUIRE(s.is_ready());
+    {
+        const outcome& o = s.c.current_outcome();
+        REQUIRE(o.transactions.size() == 1);
+        CHECK_FALSE(o.transactions[0].delivered);
+        CHECK(o.transactions[0].failure == make_error_code(errc::no_recipient_accepted));
+        REQUIRE(o.transactions[0].recipients.size() == 2);
+        CHECK_FALSE(o.transactions[0].recipients[1].accepted());
+        CHECK_FALSE(o.delivered);
+        CHECK_FALSE(o.failure_stage); // a refused transaction is not a failed session
+    }
+    CHECK(s.submit({"a@example.org", {"z@example.net"}}, "second") ==
+          "MAIL FROM:<a@example.org>\r\n");
+    CHECK(s.server("250 ok\r\n") == "RCPT TO:<z@example.net>\r\n");
+    CHECK(s.server("250 ok\r\n") == "DATA\r\n");
+    CHECK(s.server("354 go\r\n") == "second\r\n.\r\n");
+    CHECK(s.server("250 queued\r\n") == "");
+    REQUIRE(s.is_ready());
+    CHECK(s.quit() == "QUIT\r\n");
+    CHECK(s.server("221 bye\r\n") == "");
+    REQUIRE(s.success());
+    CHECK(s.success()->delivered);
+    REQUIRE(s.success()->transactions.size() == 2);
+    CHECK_FALSE(s.success()->transactions[0].delivered);
+    CHECK(s.success()->transactions[1].delivered);
+    CHECK_FALSE(s.engine.started());
+}
+
+TEST_CASE("client hold_open: MAIL, DATA and the message refused are each cleared with RSET") {
+    struct refusal {
+        std::size_t replies_before; // 250 to MAIL, 250 to RCPT, 354 to DATA
+        errc e;
+    };
+    const std::vector<std::string> steps = {"250 ok\r\n", "250 ok\r\n", "354 go\r\n"};
+    for (auto r : {refusal{0, errc::unexpected_reply}, refusal{2, errc::message_rejected},
+                   refusal{3, errc::message_rejected}}) {
+        CAPTURE(r.replies_before);
+        session s(hold_config(false));
+        to_ready_in_cleartext(s);
+        s.submit({"a@example.org", {"b@example.net"}}, "m");
+        for (std::size_t i = 0; i < r.replies_before; ++i)
+            s.server(steps[i]);
+        CHECK(s.server("554 5.7.1 refused here\r\n") == "RSET\r\n");
+        CHECK(s.server("250 ok\r\n") == "");
+        REQUIRE(s.is_ready());
+        const outcome& o = s.c.current_outcome();
+        REQUIRE(o.transactions.size() == 1);
+        CHECK_FALSE(o.transactions[0].delivered);
+        CHECK(o.transactions[0].failure == make_error_code(r.e));
+        CHECK(o.transactions[0].failure_detail == "5.7.1 refused here");
+        CHECK(s.quit() == "QUIT\r\n");
+        CHECK(s.server("221 bye\r\n") == "");
+        REQUIRE(s.success()); // nothing failed in the session itself
+        CHECK_FALSE(s.success()->delivered);
+    }
+}
+
+TEST_CASE("client hold_open: a refused RSET ends the session with QUIT") {
+    session s(hold_config(false));
+    to_ready_in_cleartext(s);
+    s.submit({"a@example.org", {"b@example.net"}}, "m");
+    CHECK(s.server("550 no\r\n") == "RSET\r\n");
+    CHECK(s.server("500 5.5.1 what\r\n") == "QUIT\r\n");
+    check_failed(s, errc::unexpected_reply, stage::rset);
+    CHECK(s.failure()->failure_detail == "5.5.1 what");
+    REQUIRE(s.failure()->transactions.size() == 1);
+    CHECK(s.server("221 bye\r\n") == "");
+    check_failed(s, errc::unexpected_reply, stage::rset);
+
+    // Over TLS the QUIT is followed by close_notify.
+    auto cfg = base_config();
+    cfg.hold_open = true;
+    session t(cfg);
+    for (std::size_t i = 0; i < 5; ++i) // up to the EHLO after TLS
+        t.server(tls_server[i]);
+    CHECK(t.server("451 4.3.0 try later\r\n") == "RSET\r\n");
+    CHECK(t.server("454 no\r\n") == "QUIT\r\n<CLOSE-NOTIFY>");
+    check_failed(t, errc::unexpected_reply, stage::rset);
+}
+
+TEST_CASE("client hold_open: a refused RSET after a delivery keeps the session delivered") {
+    // A failed{} would tell the caller the message was not delivered, and a retry would
+    // deliver it twice: like any fault after an accepted message, the session is done and
+    // the fault recorded.
+    session s(hold_config(false));
+    to_ready_in_cleartext(s);
+    deliver(s, {"a@example.org", {"b@example.net"}}, "one");
+    s.submit({"a@example.org", {"c@example.net"}}, "two");
+    CHECK(s.server("550 no\r\n") == "RSET\r\n");
+    CHECK(s.server("502 no RSET\r\n") == "QUIT\r\n");
+    REQUIRE(s.success());
+    CHECK(s.success()->delivered);
+    CHECK(s.success()->failure == make_error_code(errc::unexpected_reply));
+    CHECK(s.success()->failure_stage == stage::rset);
+    REQUIRE(s.success()->transactions.size() == 2);
+    CHECK(s.success()->transactions[0].delivered);
+    CHECK_FALSE(s.success()->transactions[1].delivered);
+    CHECK(s.server("221 bye\r\n") == "");
+    CHECK(s.success());
+}
+
+TEST_CASE("client hold_open: submit is refused when not ready or for a bad envelope") {
+    session s(hold_config(false));
+    // Before the session is established.
+    CHECK(s.submit({"a@example.org", {"b@example.net"}}, "m") == "");
+    REQUIRE_FALSE(s.submitted);
+    CHECK(s.submitted.error() == errc::bad_envelope);
+    CHECK(s.waiting());
+    CHECK(s.quit() == ""); // quit() is ignored too
+    CHECK(s.waiting());
+    to_ready_in_cleartext(s);
+
+    auto cfg_limit = hold_config(false);
+    const std::vector<std::pair<envelope, errc>> bad = {
+        {{"a@example.org\r\nRCPT TO:<evil@x>", {"b@example.net"}}, errc::bad_argument},
+        {{"a@example.org", {"b@example.net", "c@example.net\nDATA"}}, errc::bad_argument},
+        {{"a@example.org", {}}, errc::bad_envelope},
+        {{"a@example.org", std::vector<std::string>(cfg_limit.limits.max_recipients + 1, "b@x")},
+         errc::bad_envelope},
+    };
+    for (const auto& [e, want] : bad) {
+        CHECK(s.submit(e, "m") == "");
+        REQUIRE_FALSE(s.submitted);
+        CHECK(s.submitted.error() == want);
+        CHECK(s.is_ready()); // still ready, nothing recorded
+        CHECK(s.c.current_stage() == stage::idle);
+        CHECK(s.c.current_outcome().transactions.empty());
+    }
+    // During a transaction.
+    CHECK(s.submit({"a@example.org", {"b@example.net"}}, "m") == "MAIL FROM:<a@example.org>\r\n");
+    CHECK(s.submitted);
+    CHECK(s.submit({"a@example.org", {"c@example.net"}}, "m") == "");
+    REQUIRE_FALSE(s.submitted);
+    CHECK(s.submitted.error() == errc::bad_envelope);
+    CHECK(s.server("250 ok\r\n") == "RCPT TO:<b@example.net>\r\n"); // the first goes on
+
+    // Without hold_open the client is never ready.
+    auto cfg = base_config();
+    cfg.tls_required = false;
+    session n(cfg);
+    n.server("220 x\r\n");
+    n.server(ehlo_plain);
+    n.server("250 ok\r\n");
+    n.server("250 ok\r\n");
+    n.server("354 go\r\n");
+    CHECK(n.server("250 ok\r\n") == "QUIT\r\n");
+    CHECK_FALSE(n.c.submit({"a@example.org", {"b@example.net"}}, "m", n.now));
+    CHECK(n.sent() == "");
+}
+
+TEST_CASE("client hold_open: a message over the SIZE limit sends no MAIL and stays ready") {
+    session s(hold_config(false));
+    to_ready_in_cleartext(s, "250-mx\r\n250 SIZE 50\r\n");
+    CHECK(s.submit({"a@example.org", {"b@example.net"}}, std::string(100, 'x')) == "");
+    CHECK(s.submitted); // the envelope was fine; the server's limit refuses the message
+    REQUIRE(s.is_ready());
+    const outcome& o = s.c.current_outcome();
+    REQUIRE(o.transactions.size() == 1);
+    CHECK_FALSE(o.transactions[0].delivered);
+    CHECK(o.transactions[0].failure == make_error_code(errc::message_too_large));
+    CHECK(o.transactions[0].recipients.empty());
+    CHECK_FALSE(o.failure_stage);
+    // A small one goes, with its size announced: "x\r\n.\r\n" is 6 octets.
+    CHECK(s.submit({"a@example.org", {"b@example.net"}}, "x") ==
+          "MAIL FROM:<a@example.org> SIZE=6\r\n");
+
+    // The configured first message over the limit: ready without a word.
+    auto cfg = hold_config(false);
+    cfg.envelope = {"a@example.org", {"b@example.net"}};
+    cfg.message = std::string(100, 'x');
+    session f(cfg);
+    f.server("220 x\r\n");
+    CHECK(f.server("250-mx\r\n250 SIZE 50\r\n") == "");
+    REQUIRE(f.is_ready());
+    REQUIRE(f.c.current_outcome().transactions.size() == 1);
+    CHECK(f.c.current_outcome().transactions[0].failure ==
+          make_error_code(errc::message_too_large));
+}
+
+TEST_CASE("client hold_open: 421 aborts without QUIT, also around RSET") {
+    // To RSET itself.
+    session a(hold_config(false));
+    to_ready_in_cleartext(a);
+    a.submit({"a@example.org", {"b@example.net"}}, "m");
+    CHECK(a.server("550 no\r\n") == "RSET\r\n");
+    CHECK(a.server("421 4.3.2 shutting down\r\n") == "");
+    check_failed(a, errc::service_closing, stage::rset);
+
+    // While ready after RSET.
+    session b(hold_config(false));
+    to_ready_in_cleartext(b);
+    b.submit({"a@example.org", {"b@example.net"}}, "m");
+    b.server("550 no\r\n");
+    CHECK(b.server("250 reset\r\n") == "");
+    REQUIRE(b.is_ready());
+    CHECK(b.server("421 4.4.2 idle too long\r\n") == "");
+    check_failed(b, errc::service_closing, stage::idle);
+    CHECK(b.failure()->failure_detail == "4.4.2 idle too long");
+    CHECK_FALSE(b.c.deadline());
+    CHECK(b.quit() == "");
+
+    // After a delivery the 421 is recorded, the session still done.
+    session c(hold_config(false));
+    to_ready_in_cleartext(c);
+    deliver(c, {"a@example.org", {"b@example.net"}}, "m");
+    CHECK(c.server("421 bye\r\n") == "");
+    REQUIRE(c.success());
+    CHECK(c.success()->delivered);
+    CHECK(c.success()->failure == make_error_code(errc::service_closing));
+}
+
+TEST_CASE("client hold_open: server octets while ready are unsolicited") {
+    session s(hold_config(true));
+    to_ready_over_tls(s);
+    CHECK(s.server("250 hello?\r\n") == "");
+    check_failed(s, errc::unsolicited_data, stage::idle);
+    CHECK_FALSE(s.engine.closed()); // an abort: no close_notify either
+
+    // A partial line is noticed when the client would speak next.
+    for (bool by_quit : {false, true}) {
+        CAPTURE(by_quit);
+        session p(hold_config(false));
+        to_ready_in_cleartext(p);
+        CHECK(p.server("2") == "");
+        CHECK(p.is_ready());
+        if (by_quit)
+            CHECK(p.quit() == "");
+        else
+            CHECK(p.submit({"a@example.org", {"b@example.net"}}, "m") == "");
+        check_failed(p, errc::unsolicited_data, stage::idle);
+    }
+}
+
+TEST_CASE("client hold_open: idle past the command timeout sends QUIT") {
+    auto cfg = timed_config();
+    cfg.hold_open = true;
+    cfg.tls_required = false;
+    cfg.envelope = {};
+    cfg.message.clear();
+    session s(cfg);
+    to_ready_in_cleartext(s);
+    REQUIRE(s.c.deadline());
+    CHECK(*s.c.deadline() == s.now + 12s);
+    s.c.on_timer(s.now + 12s - 1ms);
+    CHECK(s.sent() == "");
+    CHECK(s.is_ready());
+    s.now += 12s;
+    s.c.on_timer(s.now);
+    CHECK(s.sent() == "QUIT\r\n");
+    CHECK(s.c.current_stage() == stage::quit);
+    CHECK(*s.c.deadline() == s.now + 12s);
+    CHECK(s.server("221 bye\r\n") == "");
+    REQUIRE(s.success());
+    CHECK_FALSE(s.success()->delivered);
+    CHECK_FALSE(s.success()->failure_stage);
+
+    // After a transaction the idle timer starts afresh; no reply to the QUIT ends it too.
+    session t(cfg);
+    to_ready_in_cleartext(t);
+    t.now += 5s;
+    deliver(t, {"a@example.org", {"b@example.net"}}, "m");
+    CHECK(*t.c.deadline() == t.now + 12s);
+    t.now += 12s;
+    t.c.on_timer(t.now);
+    CHECK(t.sent() == "QUIT\r\n");
+    t.c.on_timer(t.now + 12s);
+    CHECK(t.sent() == "");
+    REQUIRE(t.success());
+    CHECK(t.success()->delivered);
+}
+
+TEST_CASE("client hold_open: with TLS required, no STARTTLS means never ready") {
+    session s(hold_config(true));
+    s.server("220 x\r\n");
+    CHECK(s.server(ehlo_plain) == "QUIT\r\n");
+    CHECK_FALSE(s.is_ready());
+    check_failed(s, errc::starttls_not_supported, stage::ehlo);
+    CHECK_FALSE(s.c.submit({"a@example.org", {"b@example.net"}}, "m", s.now));
+    CHECK(s.sent() == "");
+
+    session r(hold_config(true));
+    r.server("220 x\r\n");
+    r.server(ehlo_tls);
+    CHECK(r.server("454 4.7.0 no TLS\r\n") == "QUIT\r\n");
+    check_failed(r, errc::starttls_refused, stage::starttls);
+
+    session v(hold_config(true), /*reject_certificate=*/true);
+    v.server("220 x\r\n");
+    v.server(ehlo_tls);
+    v.server("220 go\r\n");
+    CHECK(v.server("<SERVER-HELLO>") == "");
+    check_failed(v, errc::tls_failed, stage::tls_handshake);
+
+    // Not required: a refused STARTTLS leaves a cleartext session, ready.
+    session o(hold_config(false));
+    o.server("220 x\r\n");
+    o.server(ehlo_tls);
+    CHECK(o.server("454 4.7.0 no TLS\r\n") == "");
+    CHECK(o.is_ready());
+    CHECK_FALSE(o.c.current_outcome().tls_used);
 }

@@ -67,6 +67,7 @@ struct session_record {
     smtp::connect target;
     std::chrono::sys_seconds time{};         // when the session began (wall clock)
     std::optional<endpoint> address;         // the address the session ran on
+    std::optional<endpoint> local;           // this side's address of that connection
     std::vector<std::string> connect_errors; // "ADDRESS: why" for each address that failed
     smtp::outcome outcome;
     smtp::session_report report;
@@ -151,6 +152,7 @@ delivery_result deliver_blocking(resolver::stub_resolver<B>& stub, const endpoin
                 continue;
             }
             s.address = to;
+            if (auto local = local_endpoint(fd->get())) s.local = *local;
             auto engine = smtp::make_tls_engine(target->tls, clock.now().wall, rng, options.port);
             smtp::client client(config, engine, steady::now());
             detail::run_one_session(s, client, fd->get(), options.probe);

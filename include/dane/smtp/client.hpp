@@ -1,4 +1,4 @@
-// A sans-I/O SMTP client that delivers one message over one connection (RFC 5321), with
+// A sans-I/O SMTP client that delivers messages over one connection (RFC 5321), with
 // STARTTLS (RFC 3207) through a pluggable TLS engine (tls_engine.hpp). It opens no socket
 // and reads no clock: the caller feeds the server's octets and the current time, and asks
 // next_action() what to do:
@@ -10,6 +10,8 @@
 //       else if (std::holds_alternative<need_data>(a)) {
 //           read with deadline c.deadline(): bytes -> c.feed(bytes, now()),
 //           end of stream -> c.feed_eof(now()), deadline passed -> c.on_timer(now())
+//       } else if (std::holds_alternative<ready>(a)) {
+//           c.submit(envelope, message, now()) or c.quit(now());   // hold_open only
 //       } else break; // done{outcome}: delivered; failed{outcome}: not delivered
 //   }
 //
@@ -178,6 +180,9 @@ struct outcome {
     std::vector<recipient_result> recipients; // one per RCPT TO sent, in order (last transaction)
     std::vector<transaction_result> transactions; // every transaction begun, in order
     std::optional<smtp::reply> last_reply;
+    // The server's name from its greeting banner (the first word of the 220, RFC 5321
+    // §4.3.1): what TLS-RPT reports as "receiving-mx-helo" (RFC 8460 §4.4).
+    std::string greeting_name;
     // Set when the session failed, and on a delivered session for a fault after the
     // message was accepted (no proper reply to QUIT). A delivery to only some recipients
     // sets nothing here: recipients say who was refused.
@@ -478,7 +483,8 @@ private:
         phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
-    // Ends the session politely: QUIT (and close_notify under TLS), then failed{}.
+    // Ends the session politely: QUIT (and close_notify under TLS), then failed{}; done{}
+    // when an earlier message of a hold_open session was accepted (as in abort()).
     void fail_with_quit(errc e, std::string detail) {
         if (finished()) return;
         record_failure(e, std::move(detail));
@@ -487,7 +493,7 @@ private:
             engine_->close();
             queue(engine_->take_outgoing());
         }
-        phase_ = phase::failed;
+        phase_ = outcome_.delivered ? phase::done : phase::failed;
     }
 
     // A session that delivered, or that ended without a failure (a hold_open session the
@@ -589,6 +595,8 @@ private:
         switch (phase_) {
         case phase::greeting:
             if (r.code != 220) return fail_with_quit(errc::unexpected_reply, r.text());
+            if (!r.lines.empty())
+                outcome_.greeting_name = r.lines.front().substr(0, r.lines.front().find(' '));
             return send_command(ehlo_line_, phase::ehlo, now);
         case phase::ehlo:
             if (r.code == 250) {
