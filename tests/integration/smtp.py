@@ -68,7 +68,8 @@ PROBES = {
 }
 
 # Where a message to the case's domain must arrive (a cases.tsv server name), or None when
-# DANE refuses it; and the mailboxes it must not reach.
+# DANE refuses it; and the servers it must not reach (named in the check; every mailbox is
+# searched).
 DELIVERIES = {
     "ee": ("ee", []),
     "ta": ("ta", []),
@@ -107,9 +108,7 @@ def tlsa_data(rdata):
 def matched_record(host):
     """The `matched-record` of a dane smtp --json host, normalised like tlsa_data."""
     m = host.get("matched-record")
-    if isinstance(m, dict):  # in case it comes as fields
-        m = " ".join(str(m.get(k, "")) for k in ("usage", "selector", "matching-type", "data"))
-    return tlsa_data(m) if m else None
+    return tlsa_data(m) if isinstance(m, str) and m else None
 
 
 class Run:
@@ -394,6 +393,13 @@ def tlsrpt_checks(dane, scratch, lines, rows):
             else "no-policy-found"
         report(f"{tag}: policy-type {want_ptype}", policy.get("policy-type") == want_ptype,
                f"got {policy.get('policy-type')}")
+        connected = [fd for fd in p.get("failure-details", [])
+                     if fd.get("result-type") != "dnssec-invalid"]
+        if row and connected:
+            # Failures after a connection name the server's address (RFC 8460 §4.4).
+            got = sorted({str(fd.get("receiving-ip")) for fd in connected})
+            report(f"{tag}: failure details name receiving-ip {row['address']}",
+                   got == [row["address"]], f"got {got}")
         if row and row["tlsa_status"] == "secure":
             got = [tlsa_data(x) for x in policy.get("policy-string", [])]
             report(f"{tag}: policy-string is the published TLSA RRset",
