@@ -291,6 +291,12 @@ def delivery_checks(run_, rows_by_name, mailbox, resolver, clients, scratch):
                holding == target, f"found in {holding}")
 
 
+def connections(log):
+    """How many SMTP connections a Postfix instance's log records."""
+    with open(log, errors="replace") as f:
+        return sum(1 for line in f if re.search(r"/smtpd\[\d+\]: connect from ", line))
+
+
 def boxes_holding(mailbox, token):
     """The servers (mailbox names) whose mailbox holds a message with Subject TOKEN."""
     return sorted(name for name, box in mailbox.items()
@@ -494,6 +500,10 @@ def main(argv):
         mailbox = {i["name"]: i["mailbox"]
                    for i in mta.load_tsv(os.path.join(bed_dir, "mta", "instances.tsv"))
                    if i["mailbox"] != "-"}
+        logs = {i["name"]: i["log"]
+                for i in mta.load_tsv(os.path.join(bed_dir, "mta", "instances.tsv"))}
+        # mta.sh's own readiness check connects once; only connections after it count.
+        bogus_connections = connections(logs["bogus"])
         run_ = Run(dane, bed)
         probes = {}
         for case in PROBES:
@@ -522,6 +532,12 @@ def main(argv):
             delivery_checks(run_, rows, mailbox, bed["TESTBED_NONVALIDATING"], clients, scratch)
         except Exception as e:
             report("deliveries ran", False, f"{type(e).__name__}: {e}")
+        # Neither dane smtp nor the delivery examples nor posttls-finger may connect to the
+        # server whose TLSA RRset is bogus (RFC 7672 §2.2: a lookup error makes it unusable).
+        time.sleep(0.5)
+        now = connections(logs["bogus"])
+        report("bogus: Postfix logged no connection to the server with bogus TLSA during the run",
+               now == bogus_connections, f"{now - bogus_connections} connections")
         print("== TLS-RPT")
         try:
             tlsrpt_checks(dane, scratch, run_.json_lines, rows)
