@@ -194,6 +194,36 @@ TEST_CASE("client: STARTTLS is used when offered even if not required") {
     CHECK(s.success()->tls_used);
 }
 
+TEST_CASE("client: use_starttls off: STARTTLS offered but not used (the cleartext retry)") {
+    auto cfg = base_config();
+    cfg.tls_required = false;
+    cfg.use_starttls = false;
+    session s(cfg);
+    CHECK(s.server("220 mx.example ESMTP\r\n") == "EHLO client.example\r\n");
+    // ehlo_tls also announces SIZE, so MAIL carries the message size (RFC 1870).
+    CHECK(s.server(ehlo_tls) == "MAIL FROM:<a@example.org> SIZE=24\r\n");
+    CHECK(s.server("250 ok\r\n") == "RCPT TO:<b@example.net>\r\n");
+    CHECK(s.server("250 ok\r\n") == "DATA\r\n");
+    CHECK(s.server("354 go\r\n") == "Subject: hi\r\n\r\nbody\r\n.\r\n");
+    CHECK(s.server("250 ok\r\n") == "QUIT\r\n");
+    CHECK(s.server("221 bye\r\n") == "");
+    REQUIRE(s.success());
+    CHECK(s.success()->delivered);
+    CHECK_FALSE(s.success()->tls_used);
+    CHECK_FALSE(s.engine.started());
+
+    // With TLS required, not using STARTTLS means no mail (fail closed).
+    auto strict = base_config();
+    strict.use_starttls = false;
+    session t(strict);
+    t.server("220 mx.example ESMTP\r\n");
+    CHECK(t.server(ehlo_tls) == "QUIT\r\n");
+    CHECK(t.server("221 bye\r\n") == "");
+    REQUIRE(t.failure());
+    CHECK(t.failure()->failure == smtp::errc::starttls_not_supported);
+    CHECK_FALSE(t.failure()->delivered);
+}
+
 TEST_CASE("client: STARTTLS missing while required means no mail") {
     session s(base_config());
     s.server("220 mx.example ESMTP\r\n");

@@ -150,4 +150,22 @@ check('summarize Appendix B', (rc, out.splitlines()),
            'company-y.example  *.mail.company-y.example  1        5629      303       '
            'certificate-expired=100 starttls-not-supported=200 validation-failure=3']))
 
+# The lines `dane smtp --json` writes (one document per run; each host an outcome).
+rc, out, _ = run('tlsrpt', 'report', '--organization', 'Sender Org', '--contact',
+                 'tlsrpt@mail.sender.example', os.path.join(data, 'dane-smtp.jsonl'))
+docs = json_documents(out)
+check('report from dane smtp lines',
+      (rc, [(d['policies'][0]['policy']['policy-domain'], d['policies'][0]['policy']['policy-type'],
+             d['policies'][0]['summary']['total-successful-session-count'],
+             d['policies'][0]['summary']['total-failure-session-count'],
+             [f['result-type'] for f in d['policies'][0].get('failure-details', [])]) for d in docs]),
+      (0, [('ee.smtp.danebed', 'tlsa', 1, 0, []),
+           ('strip.smtp.danebed', 'tlsa', 0, 1, ['starttls-not-supported'])]))
+bad = tempfile.NamedTemporaryFile('w', suffix='.jsonl', delete=False)
+bad.write('{"domain": "x.example", "hosts": [{"policy-domain": "x.example", "result-type": "success"}]}\n')
+bad.close()
+rc, _, err = run('tlsrpt', 'report', '--contact', 'tlsrpt@mail.sender.example', bad.name)
+os.unlink(bad.name)
+check('report from a bad dane smtp line', (rc, 'hosts[0].' in err, 'policy-type' in err), (2, True, True))
+
 sys.exit(1 if cli.failures else 0)

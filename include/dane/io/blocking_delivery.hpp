@@ -70,6 +70,9 @@ struct session_record {
     std::optional<endpoint> local;           // this side's address of that connection
     std::vector<std::string> connect_errors; // "ADDRESS: why" for each address that failed
     smtp::outcome outcome;
+    // Opportunistic TLS only: the session on a new connection without STARTTLS after the
+    // handshake of `outcome` failed (as Postfix does at security level "may").
+    std::optional<smtp::outcome> cleartext_retry;
     smtp::session_report report;
     std::optional<smtp::rpt_result_type> result; // as the plan classified the session
     std::optional<tlsa::verification> verification;
@@ -99,6 +102,25 @@ void run_one_session(session_record& s, smtp::client<Engine>& client, int fd, bo
     }
     if (auto* d = std::get_if<smtp::done>(&action)) s.outcome = std::move(d->outcome);
     if (auto* f = std::get_if<smtp::failed>(&action)) s.outcome = std::move(f->outcome);
+}
+
+// The handshake failed where the policy allows cleartext (opportunistic TLS, RFC 7672
+// §2.2: no secure TLSA records): the message goes again on a new connection without
+// STARTTLS. The session still counts as the TLS failure it was for TLS-RPT; only its
+// status becomes delivered when the retry delivers.
+inline void retry_in_cleartext(session_record& s, const endpoint& to, smtp::client_config config,
+                               std::chrono::milliseconds timeout) {
+    auto fd = connect_stream(to, std::chrono::steady_clock::now() + timeout);
+    if (!fd) return;
+    config.use_starttls = false;
+    config.tls_required = false;
+    // An engine that is never started: the client does not use STARTTLS.
+    smtp::botan_tls_engine unused(smtp::tls_mode::opportunistic, {}, {}, {}, nullptr);
+    smtp::client client(std::move(config), unused, std::chrono::steady_clock::now());
+    session_record retry;
+    run_one_session(retry, client, fd->get(), false);
+    if (retry.outcome.delivered) s.report.status = smtp::session_status::delivered;
+    s.cleartext_retry = std::move(retry.outcome);
 }
 
 } // namespace detail
@@ -161,6 +183,9 @@ delivery_result deliver_blocking(resolver::stub_resolver<B>& stub, const endpoin
             s.chain.assign(engine.peer_chain().begin(), engine.peer_chain().end());
             s.tls_version = engine.protocol_version();
             s.cipher_suite = engine.cipher_suite();
+            if (!options.probe && target->cleartext_allowed &&
+                s.report.tls == smtp::tls_failure::handshake_failed)
+                detail::retry_in_cleartext(s, to, config, options.connect_timeout);
             break;
         }
         if (!s.address) {

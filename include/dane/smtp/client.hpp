@@ -101,6 +101,9 @@ struct client_config {
     // Hand out ready{} instead of QUIT once the session is established and after each
     // transaction; the envelope may then be empty (no first message).
     bool hold_open = false;
+    // False: STARTTLS is not used even when offered (a cleartext retry after an
+    // opportunistic handshake failed); with tls_required that means no mail.
+    bool use_starttls = true;
     smtp::timeouts timeouts{};
     client_limits limits{};
 };
@@ -548,7 +551,8 @@ private:
     }
 
     void after_ehlo_in_cleartext(time_point now) {
-        if (outcome_.capabilities.starttls) return send_command(starttls(), phase::starttls, now);
+        if (outcome_.capabilities.starttls && config_.use_starttls)
+            return send_command(starttls(), phase::starttls, now);
         if (config_.tls_required) return fail_with_quit(errc::starttls_not_supported, {});
         established(now);
     }
