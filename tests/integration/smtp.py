@@ -286,7 +286,8 @@ def delivery_checks(run_, rows_by_name, mailbox, resolver, clients, scratch):
     for label, token, _, box, refused in expect:
         holding = boxes_holding(mailbox, token)
         target = [n for n, b in mailbox.items() if b == box]
-        report(f"{label}: message in {'the mailbox of ' + target[0] + ' only' if box else 'no mailbox'}"
+        where = f"the mailbox of {target[0]} only" if box else "no mailbox"
+        report(f"{label}: message in {where}"
                + (f" (not in {', '.join(refused)})" if refused else ""),
                holding == target, f"found in {holding}")
 
