@@ -481,6 +481,11 @@ def main(argv):
     clients = {"deliver_blocking": blocking}
     if asio:
         clients["deliver_asio"] = os.path.abspath(asio)
+    for name, path in list(clients.items()):
+        # A client that was not built fails this one check; the others still run.
+        if not os.access(path, os.X_OK):
+            report(f"{name} is built ({path})", False, "not an executable file")
+            del clients[name]
     bed_dir = os.path.join(scratch, "bed")
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
