@@ -113,7 +113,7 @@ delivery_plan plan_at_first_host(tls_requirement tls) {
     // PKIX-EE(1) is unusable for SMTP (RFC 7672 §3.1.3): TLS required, not authenticated.
     if (tls == tls_requirement::required_unauthenticated) tlsa = {tlsa_rdata(1, 1, 1)};
     feed(plan, "_25._tcp.mx1.test.", rr_type::tlsa, std::move(tlsa));
-    const auto c = expect<connect>(plan.next_action());
+    const auto c = expect<smtp::connect>(plan.next_action());
     REQUIRE(c.tls.requirement == tls);
     return plan;
 }
@@ -363,9 +363,9 @@ TEST_CASE("report_session: every way a session ends, and what the delivery plan 
          rpt::success},
     };
     for (const auto& r : rows) {
-        CAPTURE(r.what);
+        INFO(r.what);
         delivery_plan plan = plan_at_first_host(r.tls);
-        const auto target = expect<connect>(plan.next_action());
+        const auto target = expect<smtp::connect>(plan.next_action());
         passthrough_engine engine;
         engine.reject = r.reject;
         const outcome o = run_script(
@@ -406,7 +406,7 @@ TEST_CASE("session_config: TLS required unless the plan allows cleartext") {
                      tls_requirement::required_unauthenticated, tls_requirement::opportunistic}) {
         CAPTURE(to_string(tls));
         delivery_plan plan = plan_at_first_host(tls);
-        const auto target = expect<connect>(plan.next_action());
+        const auto target = expect<smtp::connect>(plan.next_action());
         for (bool base_required : {false, true}) {
             client_config base = mail_config();
             base.tls_required = base_required;
@@ -429,7 +429,7 @@ TEST_CASE("engine_mode and verify_options_for") {
     CHECK(engine_mode(tls_requirement::opportunistic) == tls_mode::opportunistic);
 
     delivery_plan plan = plan_at_first_host(tls_requirement::required_authenticated);
-    const auto target = expect<connect>(plan.next_action());
+    const auto target = expect<smtp::connect>(plan.next_action());
     const auto o = verify_options_for(target.tls, test::check_time);
     CHECK(o.mode == tlsa::profile::smtp);
     CHECK(o.reference_ids == target.tls.reference_ids);
@@ -594,7 +594,7 @@ TEST_CASE("report_session with the real engine: a verification that aborts the h
     auto server = test::serve("expired-leaf.pem", "expired-leaf.key");
     REQUIRE(server.port() != 0);
     delivery_plan plan = plan_at_first_host(tls_requirement::required_authenticated);
-    const auto target = expect<connect>(plan.next_action());
+    const auto target = expect<smtp::connect>(plan.next_action());
 
     // DANE-TA(2) of the CA: the expired leaf fails its dates.
     auto engine = engine_for(
@@ -627,7 +627,7 @@ TEST_CASE("report_session with the real engine: a handshake failure without veri
                                  "DEFAULT@SECLEVEL=0"});
     REQUIRE(server.port() != 0);
     delivery_plan plan = plan_at_first_host(tls_requirement::required_authenticated);
-    const auto target = expect<connect>(plan.next_action());
+    const auto target = expect<smtp::connect>(plan.next_action());
     auto engine = engine_for(
         policy_for(tls_requirement::required_authenticated, {test::dane_ee_311("mx-leaf.pem")}));
     client<botan_tls_engine> c(short_timeouts(session_config(target, mail_config())), engine,
@@ -649,7 +649,7 @@ TEST_CASE("report_session with the real engine: authenticated TLS, then an SMTP 
     auto server = test::serve("mx-leaf.pem", "mx-leaf.key");
     REQUIRE(server.port() != 0);
     delivery_plan plan = plan_at_first_host(tls_requirement::required_authenticated);
-    const auto target = expect<connect>(plan.next_action());
+    const auto target = expect<smtp::connect>(plan.next_action());
     auto engine = engine_for(
         policy_for(tls_requirement::required_authenticated, {test::dane_ee_311("mx-leaf.pem")}));
     client<botan_tls_engine> c(short_timeouts(session_config(target, mail_config())), engine,

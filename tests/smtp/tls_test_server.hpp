@@ -78,28 +78,28 @@ inline bool have_openssl() {
 
 // A TCP port on 127.0.0.1 that is free right now: bound with port 0, then released.
 inline int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return 0;
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
     int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
         port = ntohs(a.sin_port);
     ::close(fd);
     return port;
 }
 
 inline int connect_to(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return -1;
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
         ::close(fd);
         return -1;
     }
@@ -119,19 +119,19 @@ public:
                                              "-rev",    "-quiet"};
             args.insert(args.end(), options.begin(), options.end());
             int in[2];
-            if (pipe(in) != 0) return;
-            pid_ = fork();
+            if (::pipe(in) != 0) return;
+            pid_ = ::fork();
             if (pid_ == 0) {
-                dup2(in[0], 0);
-                int devnull = open("/dev/null", O_WRONLY);
-                dup2(devnull, 1);
-                dup2(devnull, 2);
+                ::dup2(in[0], 0);
+                int devnull = ::open("/dev/null", O_WRONLY);
+                ::dup2(devnull, 1);
+                ::dup2(devnull, 2);
                 ::close(in[1]);
                 std::vector<char*> argv;
                 for (auto& a : args)
                     argv.push_back(a.data());
                 argv.push_back(nullptr);
-                execvp("openssl", argv.data());
+                ::execvp("openssl", argv.data());
                 _exit(127);
             }
             ::close(in[0]);
@@ -142,7 +142,7 @@ public:
                     port_ = port;
                     break;
                 }
-                if (waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1; // exited (port taken?)
+                if (::waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1; // exited (port taken?)
                 usleep(50000);
             }
             if (port_ == 0) stop();
@@ -157,8 +157,8 @@ public:
 private:
     void stop() {
         if (pid_ > 0) {
-            kill(pid_, SIGTERM);
-            waitpid(pid_, nullptr, 0);
+            ::kill(pid_, SIGTERM);
+            ::waitpid(pid_, nullptr, 0);
         }
         pid_ = -1;
         if (stdin_ >= 0) ::close(stdin_);
@@ -199,9 +199,9 @@ public:
             if (done() || e.failed() || eof_) return;
             if (std::chrono::steady_clock::now() > deadline) return;
             pollfd p{fd_, POLLIN, 0};
-            if (poll(&p, 1, 100) <= 0) continue;
+            if (::poll(&p, 1, 100) <= 0) continue;
             std::array<std::byte, 16384> buf;
-            const auto n = recv(fd_, buf.data(), buf.size(), 0);
+            const auto n = ::recv(fd_, buf.data(), buf.size(), 0);
             if (n <= 0) {
                 eof_ = true;
                 return;
@@ -232,7 +232,7 @@ private:
     void send_all(const byte_buffer& b) {
         std::size_t off = 0;
         while (off < b.size()) {
-            const auto n = send(fd_, b.data() + off, b.size() - off, MSG_NOSIGNAL);
+            const auto n = ::send(fd_, b.data() + off, b.size() - off, MSG_NOSIGNAL);
             if (n <= 0) {
                 eof_ = true;
                 return;
