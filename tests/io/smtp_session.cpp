@@ -335,12 +335,13 @@ TEST_CASE("run_smtp_session: the server closes mid-session") {
     CHECK(server.received().size() == 2);
 }
 
-TEST_CASE("run_smtp_session: hold_open: ready, a message, then QUIT") {
+TEST_CASE("run_smtp_session: hold_open: ready after the first message, a second, then QUIT") {
     loopback_socket listener;
     scripted_server server(listener, [](peer& p) {
         p.send("220 mx.test ESMTP\r\n");
         p.line();
         p.send(ehlo_plain);
+        serve_transaction(p);
         serve_transaction(p);
         p.line();
         p.send("221 bye\r\n");
@@ -349,28 +350,31 @@ TEST_CASE("run_smtp_session: hold_open: ready, a message, then QUIT") {
     passthrough_engine engine;
     auto c = config(false);
     c.hold_open = true;
-    c.envelope = {};
-    c.message.clear();
     smtp::client<passthrough_engine> client(c, engine, steady::now());
 
-    // Established, no message yet.
+    // The configured message is delivered; the session waits for the next.
     REQUIRE(std::holds_alternative<smtp::ready>(io::run_smtp_session(client, fd.get())));
     CHECK(client.current_stage() == smtp::stage::idle);
-    smtp::envelope mail;
-    mail.from = "a@example.org";
-    mail.recipients = {"b@example.net"};
-    REQUIRE(client.submit(mail, "Subject: hi\r\n\r\nbody\r\n", steady::now()));
-    // Delivered; ready for another.
-    REQUIRE(std::holds_alternative<smtp::ready>(io::run_smtp_session(client, fd.get())));
     REQUIRE(client.current_outcome().transactions.size() == 1);
     CHECK(client.current_outcome().transactions[0].delivered);
+
+    smtp::envelope second;
+    second.from = "c@example.org";
+    second.recipients = {"d@example.net"};
+    REQUIRE(client.submit(second, "Subject: again\r\n\r\nmore\r\n", steady::now()));
+    REQUIRE(std::holds_alternative<smtp::ready>(io::run_smtp_session(client, fd.get())));
+    REQUIRE(client.current_outcome().transactions.size() == 2);
+    CHECK(client.current_outcome().transactions[1].delivered);
+
     client.quit(steady::now());
     const auto& o = ended(io::run_smtp_session(client, fd.get()), true);
     CHECK(o.delivered);
     CHECK_FALSE(o.failure_stage);
+    CHECK(o.transactions.size() == 2);
     fd.reset();
-    CHECK(server.received() == std::vector<std::string>{"EHLO client.example",
-                                                        "MAIL FROM:<a@example.org>",
-                                                        "RCPT TO:<b@example.net>", "DATA",
-                                                        "Subject: hi", "", "body", ".", "QUIT"});
+    CHECK(server.received() ==
+          std::vector<std::string>{"EHLO client.example", "MAIL FROM:<a@example.org>",
+                                   "RCPT TO:<b@example.net>", "DATA", "Subject: hi", "", "body",
+                                   ".", "MAIL FROM:<c@example.org>", "RCPT TO:<d@example.net>",
+                                   "DATA", "Subject: again", "", "more", ".", "QUIT"});
 }
