@@ -156,8 +156,18 @@ private:
     std::function<void()> on_done_;
 };
 
+// An io::endpoint as the Asio endpoint of the same sockaddr.
+inline std::optional<asio::ip::udp::endpoint> to_asio(const io::endpoint& e) {
+    auto native = io::to_socket_address(e);
+    if (!native) return std::nullopt;
+    asio::ip::udp::endpoint out;
+    std::memcpy(out.data(), native->get(), native->size);
+    out.resize(native->size);
+    return out;
+}
+
 // The upstream: --resolver in `dane lookup`'s forms, or the first nameserver of
-// /etc/resolv.conf, read by the library's io layer; handed to Asio as the sockaddr it makes.
+// /etc/resolv.conf, read by the library's io layer.
 inline std::optional<asio::ip::udp::endpoint>
 upstream_endpoint(const std::optional<std::string>& text) {
     std::optional<io::endpoint> parsed;
@@ -167,12 +177,7 @@ upstream_endpoint(const std::optional<std::string>& text) {
         parsed = conf->nameservers.front();
     }
     if (!parsed) return std::nullopt;
-    auto native = io::to_socket_address(*parsed);
-    if (!native) return std::nullopt;
-    asio::ip::udp::endpoint out;
-    std::memcpy(out.data(), native->get(), native->size);
-    out.resize(native->size);
-    return out;
+    return to_asio(*parsed);
 }
 
 } // namespace asio_glue

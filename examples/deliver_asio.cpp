@@ -12,6 +12,7 @@
 #include "asio_glue.hpp"
 #include "dane/smtp/delivery_plan.hpp"
 #include "dane/smtp/session.hpp"
+#include "delivery_args.hpp"
 
 using namespace dane;
 using asio_glue::now, asio_glue::steady;
@@ -142,60 +143,21 @@ private:
 };
 
 int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    std::optional<std::string> upstream_text;
-    auto anchors = dnssec::iana_root_anchors();
-    while (args.size() > 3 && args[0].starts_with("--")) {
-        if (args[0] == "--resolver") upstream_text = args[1];
-        if (args[0] == "--trust-anchor") {
-            std::stringstream text;
-            text << std::ifstream(args[1]).rdbuf();
-            auto loaded = dnssec::load_trust_anchors(text.str());
-            if (!loaded) return std::cerr << args[1] << ": " << loaded.error().message() << "\n", 2;
-            anchors = std::move(*loaded);
-        }
-        args.erase(args.begin(), args.begin() + 2);
-    }
-    const auto upstream = asio_glue::upstream_endpoint(upstream_text);
-    const auto at = args.size() == 3 ? args[1].rfind('@') : std::string::npos;
-    const dns::name root;
-    std::optional<dns::name> domain;
-    if (at != std::string::npos)
-        if (auto parsed = dns::name::parse(args[1].substr(at + 1), &root)) domain = *parsed;
-    if (!domain || !upstream)
-        return std::cerr << "usage: deliver_asio [--resolver ADDR] [--trust-anchor FILE] "
-                            "FROM TO MESSAGE-FILE\n",
-               2;
-
-    smtp::client_config mail;
-    mail.ehlo_name = "localhost";
-    mail.envelope = {args[0], {args[1]}};
-    std::stringstream text;
-    text << std::ifstream(args[2], std::ios::binary).rdbuf();
-    mail.message = text.str();
+    auto request = delivery_args::read("deliver_asio", argc, argv);
+    if (!request) return 2;
+    const auto upstream = asio_glue::to_asio(request->upstream);
+    if (!upstream) return std::cerr << "deliver_asio: unusable upstream address\n", 2;
 
     const crypto::botan_backend backend;
     std::random_device random; // unpredictable query IDs (RFC 5452 §9.2)
-    stub resolver(backend, std::move(anchors), [&] { return std::uint16_t(random()); });
+    stub resolver(backend, std::move(request->anchors), [&] { return std::uint16_t(random()); });
     asio::io_context io;
-    delivery d(io, resolver, *upstream, *domain, std::move(mail));
+    delivery d(io, resolver, *upstream, request->domain, std::move(request->mail));
     try {
         d.step();
         io.run();
     } catch (const std::system_error& e) {
         return std::cerr << "deliver_asio: " << e.what() << "\n", 1;
     }
-
-    for (const auto& host : d.plan().attempts()) {
-        std::cout << host.log_name << ": "
-                  << (host.tls ? smtp::to_string(*host.tls) : std::string_view("not tried"))
-                  << ", TLS-RPT " << (host.result ? tlsrpt::to_string(*host.result) : "none");
-        std::cout << (host.detail.empty() ? "" : " (" + host.detail + ")") << "\n";
-    }
-    const auto final = d.plan().next_action();
-    if (auto* x = std::get_if<smtp::delivered>(&final))
-        std::cout << "delivered to " << x->log_name << "\n";
-    if (auto* x = std::get_if<smtp::delay>(&final)) std::cout << "delayed: " << x->reason << "\n";
-    if (auto* x = std::get_if<smtp::bounce>(&final)) std::cout << "bounced: " << x->reason << "\n";
-    return std::holds_alternative<smtp::delivered>(final) ? 0 : 1;
+    return delivery_args::report(d.plan().attempts(), d.plan().next_action());
 }
