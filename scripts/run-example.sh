@@ -48,6 +48,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 bed=$(mktemp -d)
+# mktemp makes the folder private to root; Postfix's own user must reach its data below it.
+chmod 755 "$bed"
 trap './scripts/testbed/mta.sh down "$bed" >/dev/null 2>&1; ./scripts/testbed/testbed.sh down "$bed" >/dev/null 2>&1; rm -rf "$bed"' EXIT
 DANE_TESTBED_NET=127.55 ./scripts/testbed/testbed.sh up "$bed" >/dev/null
 # shellcheck source=/dev/null

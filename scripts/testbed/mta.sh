@@ -264,10 +264,13 @@ s.sendall(b"QUIT\r\n")
 sys.exit(0 if line.startswith(b"220") else 1)
 PY
 }
+# A loaded machine (a parallel build, a niced run) can take many seconds to start a master
+# and its smtpd: up to 30 seconds per server are allowed.
 for row in "${rows[@]}"; do
   read -r name addr _ _ server <<<"$row"
   ok=0
-  for i in $(seq 100); do
+  deadline=$((SECONDS + 30))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     if greets "$addr"; then ok=1 && break; fi
     sleep 0.05
   done
