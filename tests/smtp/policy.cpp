@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -252,6 +253,36 @@ TEST_CASE("decide_mx: preference order, null MX, implicit MX, errors") {
             got.push_back(h.name.to_string() + "/" + std::to_string(h.preference));
         CHECK(got ==
               std::vector<std::string>{"a.test./10", "c.test./10", "b.test./20", "d.test./30"});
+    }
+    SUBCASE("shuffle_seed orders equal preferences at random, never across preferences") {
+        // RFC 5321 §5.1: equal preferences in a random order; RFC 7672 §2.2.1: preference
+        // order is kept whatever the TLSA records or the shuffle.
+        const auto mx =
+            secure_mx({mx_rdata(20, "x.test."), mx_rdata(10, "a.test."), mx_rdata(10, "b.test."),
+                       mx_rdata(10, "c.test."), mx_rdata(20, "y.test."), mx_rdata(30, "z.test.")});
+        std::set<std::string> orders_of_10, orders_of_20;
+        for (std::uint64_t seed = 0; seed < 64; ++seed) {
+            cfg.shuffle_seed = seed;
+            auto d = smtp::decide_mx(next_hop, mx, cfg);
+            REQUIRE(d.hosts.size() == 6);
+            std::string tens, twenties;
+            for (std::size_t i = 0; i < 3; ++i) {
+                CHECK(d.hosts[i].preference == 10);
+                tens += d.hosts[i].name.to_string();
+            }
+            for (std::size_t i = 3; i < 5; ++i) {
+                CHECK(d.hosts[i].preference == 20);
+                twenties += d.hosts[i].name.to_string();
+            }
+            CHECK(d.hosts[5].name == dn("z.test."));
+            orders_of_10.insert(tens);
+            orders_of_20.insert(twenties);
+            // The same seed gives the same order: the caller's random value decides.
+            auto again = smtp::decide_mx(next_hop, mx, cfg);
+            CHECK(again.hosts == d.hosts);
+        }
+        CHECK(orders_of_10.size() == 6); // every order of three hosts appears
+        CHECK(orders_of_20.size() == 2);
     }
     SUBCASE("the host limit keeps the best preferences") {
         cfg.limits.max_mx_hosts = 2;

@@ -46,7 +46,8 @@ struct delivery_options {
     std::optional<std::chrono::sys_seconds> wall_time;
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(30)};
     bool probe = false; // every host, no message (see above)
-    // For the TLS handshakes; null: an AutoSeeded_RNG made for the delivery.
+    // For the TLS handshakes and the order of equal-preference MX hosts (unless
+    // policy.shuffle_seed is set); null: an AutoSeeded_RNG made for the delivery.
     std::shared_ptr<Botan::RandomNumberGenerator> rng;
 };
 
@@ -138,7 +139,14 @@ delivery_result deliver_blocking(resolver::stub_resolver<B>& stub, const endpoin
     blocking_options resolve_options;
     resolve_options.wall_time = options.wall_time;
 
-    smtp::delivery_plan plan(next_hop, options.policy);
+    auto policy = options.policy;
+    // RFC 5321 §5.1: equal-preference MX hosts in a random order.
+    if (!policy.shuffle_seed) {
+        std::uint64_t seed = 0;
+        rng->randomize(reinterpret_cast<std::uint8_t*>(&seed), sizeof seed);
+        policy.shuffle_seed = seed;
+    }
+    smtp::delivery_plan plan(next_hop, std::move(policy));
     // Bounded: every step moves the plan on, and the plan's lookups and hosts are bounded
     // by policy_limits.
     for (;;) {

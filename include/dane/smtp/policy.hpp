@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dane/core/bytes.hpp"
@@ -71,6 +72,11 @@ struct policy_config {
     bool dane_on_insecure_mx = true;
     // The SMTP port, for the _<port>._tcp prefix of TLSA names (RFC 7672 §2.2.3).
     std::uint16_t port = 25;
+    // RFC 5321 §5.1: MX hosts of equal preference MUST be tried in a random order, to
+    // spread the load. The library draws nothing itself: the caller's random value orders
+    // them (io::deliver_blocking takes one from its generator). None: the answer's order.
+    // Preferences are never reordered (RFC 7672 §2.2.1).
+    std::optional<std::uint64_t> shuffle_seed;
     policy_limits limits{};
 };
 
@@ -189,6 +195,31 @@ inline std::optional<mx_host> parse_mx(bytes_view rdata) {
     h.name = dns::name(*n);
     return h;
 }
+
+// SplitMix64: a small generator that spreads one seed over a sequence (Steele, Lea and
+// Flood, "Fast splittable pseudorandom number generators", 2014).
+inline std::uint64_t split_mix(std::uint64_t& state) noexcept {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// Shuffles each run of hosts with the same preference (the list is sorted by preference)
+// with a Fisher-Yates shuffle drawn from `seed`.
+inline void shuffle_equal_preferences(std::vector<mx_host>& hosts, std::uint64_t seed) noexcept {
+    std::uint64_t state = seed;
+    for (std::size_t begin = 0; begin < hosts.size();) {
+        std::size_t end = begin + 1;
+        while (end < hosts.size() && hosts[end].preference == hosts[begin].preference)
+            ++end;
+        for (std::size_t i = end - 1; i > begin; --i) {
+            const std::size_t j = begin + split_mix(state) % (i - begin + 1);
+            std::swap(hosts[i], hosts[j]);
+        }
+        begin = end;
+    }
+}
 } // namespace detail
 
 // What the MX lookup of `next_hop` means for delivery.
@@ -248,7 +279,7 @@ inline mx_decision decide_mx(const dns::name& next_hop, const resolver::lookup_r
     // A "." among other MX records names no host; it is left out like a malformed record.
     std::erase_if(hosts, [](const mx_host& h) { return h.name.is_root(); });
     // RFC 7672 §2.2.1: strictly by preference. Equal preferences keep the RRset's order
-    // (stable); a caller that wants RFC 5321's load spreading shuffles the answer first.
+    // (stable) until shuffle_seed orders them (RFC 5321 §5.1).
     std::stable_sort(hosts.begin(), hosts.end(), [](const mx_host& a, const mx_host& b) {
         return a.preference < b.preference;
     });
@@ -260,6 +291,7 @@ inline mx_decision decide_mx(const dns::name& next_hop, const resolver::lookup_r
         });
         if (!seen) unique.push_back(std::move(h));
     }
+    if (config.shuffle_seed) detail::shuffle_equal_preferences(unique, *config.shuffle_seed);
     if (unique.size() > config.limits.max_mx_hosts) {
         d.reason = "only the first " + std::to_string(config.limits.max_mx_hosts) + " of " +
                    std::to_string(unique.size()) + " MX hosts are used";
