@@ -24,6 +24,7 @@
 
 #include "../smtp/passthrough_engine.hpp"
 #include "dane/io/smtp_session.hpp"
+#include "local_socket.hpp"
 
 using namespace dane;
 using namespace std::chrono_literals;
@@ -31,34 +32,6 @@ using steady = std::chrono::steady_clock;
 using smtp::test::passthrough_engine;
 
 namespace {
-
-// A TCP socket of the test's own on the loopback address, bound to a port the kernel
-// picks; listening unless asked not to.
-struct loopback_socket {
-    io::file_descriptor fd;
-    io::endpoint where;
-
-    explicit loopback_socket(bool ipv6 = false, bool listening = true) {
-        auto e = io::parse_endpoint(ipv6 ? "[::1]:1" : "127.0.0.1:1");
-        REQUIRE(e);
-        fd = io::file_descriptor(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0));
-        REQUIRE(fd.valid());
-        auto a = io::to_socket_address(*e);
-        REQUIRE(a);
-        if (ipv6)
-            reinterpret_cast<sockaddr_in6*>(&a->storage)->sin6_port = 0;
-        else
-            reinterpret_cast<sockaddr_in*>(&a->storage)->sin_port = 0;
-        REQUIRE(::bind(fd.get(), a->get(), a->size) == 0);
-        sockaddr_storage got{};
-        socklen_t len = sizeof got;
-        REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&got), &len) == 0);
-        where = *e;
-        where.port = ipv6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&got)->sin6_port)
-                          : ntohs(reinterpret_cast<sockaddr_in*>(&got)->sin_port);
-        if (listening) REQUIRE(::listen(fd.get(), 4) == 0);
-    }
-};
 
 // How long the server waits for the client at any one point before it gives up: the
 // bound that lets its thread always end.
@@ -108,7 +81,7 @@ private:
 // server), so that a script waiting for a line sees the end of the connection.
 class scripted_server {
 public:
-    scripted_server(const loopback_socket& listener, std::function<void(peer&)> script)
+    scripted_server(const local_socket& listener, std::function<void(peer&)> script)
         : thread_([this, fd = listener.fd.get(), script = std::move(script)] {
               pollfd p{fd, POLLIN, 0};
               if (::poll(&p, 1, server_patience_ms) <= 0) return;
@@ -168,7 +141,7 @@ void serve_transaction(peer& p) {
     p.send("250 2.0.0 queued\r\n");
 }
 
-io::file_descriptor connect_to(const loopback_socket& server) {
+io::file_descriptor connect_to(const local_socket& server) {
     auto fd = io::connect_stream(server.where, steady::now() + 5s);
     REQUIRE_MESSAGE(fd.has_value(), fd.error().message());
     return std::move(*fd);
@@ -187,7 +160,7 @@ smtp::outcome ended(const smtp::action& a, bool delivered) {
 
 TEST_CASE("connect_stream: refused, connected, IPv6") {
     SUBCASE("a bound port that does not listen refuses") {
-        loopback_socket closed(false, false);
+        local_socket closed(SOCK_STREAM, false, false);
         auto fd = io::connect_stream(closed.where, steady::now() + 5s);
         REQUIRE_FALSE(fd);
         CHECK(fd.error() == std::errc::connection_refused);
@@ -195,7 +168,7 @@ TEST_CASE("connect_stream: refused, connected, IPv6") {
     SUBCASE("a listening port accepts, over IPv4 and IPv6") {
         for (bool ipv6 : {false, true}) {
             CAPTURE(ipv6);
-            loopback_socket listener(ipv6);
+            local_socket listener(SOCK_STREAM, ipv6);
             auto fd = io::connect_stream(listener.where, steady::now() + 5s);
             REQUIRE_MESSAGE(fd, fd.error().message());
             CHECK(fd->valid());
@@ -245,7 +218,7 @@ TEST_CASE("to_endpoint: the plan's address and the SMTP port") {
 }
 
 TEST_CASE("run_smtp_session: cleartext delivery when TLS is not required") {
-    loopback_socket listener;
+    local_socket listener(SOCK_STREAM);
     scripted_server server(listener, [](peer& p) {
         p.send("220 mx.test ESMTP\r\n");
         p.line();
@@ -270,7 +243,7 @@ TEST_CASE("run_smtp_session: cleartext delivery when TLS is not required") {
 }
 
 TEST_CASE("run_smtp_session: TLS required and no STARTTLS: QUIT without MAIL") {
-    loopback_socket listener;
+    local_socket listener(SOCK_STREAM);
     scripted_server server(listener, [](peer& p) {
         p.send("220 mx.test ESMTP\r\n");
         p.line();
@@ -290,7 +263,7 @@ TEST_CASE("run_smtp_session: TLS required and no STARTTLS: QUIT without MAIL") {
 }
 
 TEST_CASE("run_smtp_session: a silent server ends the session at the client's timeout") {
-    loopback_socket listener;
+    local_socket listener(SOCK_STREAM);
     scripted_server server(listener, [](peer& p) {
         p.send("220 mx.test ESMTP\r\n");
         p.line(); // the EHLO, never answered
@@ -314,7 +287,7 @@ TEST_CASE("run_smtp_session: a silent server ends the session at the client's ti
 }
 
 TEST_CASE("run_smtp_session: the server closes mid-session") {
-    loopback_socket listener;
+    local_socket listener(SOCK_STREAM);
     scripted_server server(listener, [](peer& p) {
         p.send("220 mx.test ESMTP\r\n");
         p.line();
@@ -336,7 +309,7 @@ TEST_CASE("run_smtp_session: the server closes mid-session") {
 }
 
 TEST_CASE("run_smtp_session: hold_open: ready after the first message, a second, then QUIT") {
-    loopback_socket listener;
+    local_socket listener(SOCK_STREAM);
     scripted_server server(listener, [](peer& p) {
         p.send("220 mx.test ESMTP\r\n");
         p.line();

@@ -19,6 +19,7 @@
 #include "dane/dns/message_builder.hpp"
 #include "dane/io/tcp.hpp"
 #include "dane/io/udp.hpp"
+#include "local_socket.hpp"
 
 using namespace dane;
 using namespace std::chrono_literals;
@@ -26,34 +27,6 @@ using io::errc;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-// A socket of the test's own, bound to an ephemeral port of the loopback address.
-struct local_socket {
-    io::file_descriptor fd;
-    io::endpoint where;
-
-    local_socket(int type, bool ipv6 = false) {
-        fd = io::file_descriptor(::socket(ipv6 ? AF_INET6 : AF_INET, type, 0));
-        REQUIRE(fd.valid());
-        auto e = io::parse_endpoint(ipv6 ? "[::1]:1" : "127.0.0.1:1");
-        REQUIRE(e);
-        auto a = io::to_socket_address(*e);
-        REQUIRE(a);
-        // Port 0: the kernel picks one.
-        if (ipv6)
-            reinterpret_cast<sockaddr_in6*>(&a->storage)->sin6_port = 0;
-        else
-            reinterpret_cast<sockaddr_in*>(&a->storage)->sin_port = 0;
-        REQUIRE(::bind(fd.get(), a->get(), a->size) == 0);
-        sockaddr_storage got{};
-        socklen_t len = sizeof got;
-        REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&got), &len) == 0);
-        where = *e;
-        where.port = ipv6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&got)->sin6_port)
-                          : ntohs(reinterpret_cast<sockaddr_in*>(&got)->sin_port);
-        if (type == SOCK_STREAM) REQUIRE(::listen(fd.get(), 4) == 0);
-    }
-};
 
 bytes_view text(const char* s) {
     return as_bytes(std::string_view(s));

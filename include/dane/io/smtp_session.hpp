@@ -6,16 +6,12 @@
 
 #include "dane/core/config.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
-#include <cstring>
-#include <system_error>
 #include <variant>
 
 #include "dane/core/bytes.hpp"
@@ -50,31 +46,6 @@ inline result<file_descriptor> connect_stream(const endpoint& to,
     if (auto w = wait_for(fd->get(), POLLOUT, deadline); !w) return fail(w.error());
     if (auto e = pending_socket_error(fd->get())) return fail(e);
     return fd;
-}
-
-// The local address and port of a connected socket: the sending MTA's address that TLS-RPT
-// reports (RFC 8460 §4.4, "sending-mta-ip").
-inline result<endpoint> local_endpoint(int fd) {
-    socket_address a;
-    a.size = sizeof a.storage;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a.storage), &a.size) != 0)
-        return fail(last_system_error());
-    endpoint e;
-    if (a.family() == AF_INET6) {
-        sockaddr_in6 in6{};
-        std::memcpy(&in6, &a.storage, sizeof in6);
-        e.family = address_family::ipv6;
-        std::memcpy(e.octets.data(), &in6.sin6_addr, 16);
-        e.port = ntohs(in6.sin6_port);
-    } else if (a.family() == AF_INET) {
-        sockaddr_in in4{};
-        std::memcpy(&in4, &a.storage, sizeof in4);
-        std::memcpy(e.octets.data(), &in4.sin_addr, 4);
-        e.port = ntohs(in4.sin_port);
-    } else {
-        return fail(make_error_code(std::errc::address_family_not_supported));
-    }
-    return e;
 }
 
 namespace detail {

@@ -1,11 +1,14 @@
-// What the UDP and TCP transports share: a file descriptor that closes itself, non-blocking
-// sockets, and waiting for readiness with poll() until a deadline of the monotonic clock
-// (the clock the resolver's deadlines use), retrying when a signal interrupts the wait.
+// What the UDP, TCP and SMTP transports share: a file descriptor that closes itself,
+// non-blocking sockets, waiting for readiness with poll() until a deadline of the monotonic
+// clock (the clock the resolver's deadlines use), retrying when a signal interrupts the
+// wait, and the local address of a socket.
 #pragma once
 
 #include "dane/core/config.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +16,8 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstring>
+#include <system_error>
 #include <utility>
 
 #include "dane/core/result.hpp"
@@ -93,6 +98,31 @@ inline std::error_code pending_socket_error(int fd) noexcept {
     socklen_t len = sizeof err;
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return last_system_error();
     return err == 0 ? std::error_code{} : std::error_code(err, std::system_category());
+}
+
+// The local address and port of a bound or connected socket: the port the kernel picked,
+// or the sending MTA's address that TLS-RPT reports (RFC 8460 §4.4, "sending-mta-ip").
+inline result<endpoint> local_endpoint(int fd) {
+    socket_address a;
+    a.size = sizeof a.storage;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a.storage), &a.size) != 0)
+        return fail(last_system_error());
+    endpoint e;
+    if (a.family() == AF_INET6) {
+        sockaddr_in6 in6{};
+        std::memcpy(&in6, &a.storage, sizeof in6);
+        e.family = address_family::ipv6;
+        std::memcpy(e.octets.data(), &in6.sin6_addr, 16);
+        e.port = ntohs(in6.sin6_port);
+    } else if (a.family() == AF_INET) {
+        sockaddr_in in4{};
+        std::memcpy(&in4, &a.storage, sizeof in4);
+        std::memcpy(e.octets.data(), &in4.sin_addr, 4);
+        e.port = ntohs(in4.sin_port);
+    } else {
+        return fail(make_error_code(std::errc::address_family_not_supported));
+    }
+    return e;
 }
 
 } // namespace dane::io
